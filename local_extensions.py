@@ -1,0 +1,74 @@
+"""Jinja extension for this template (cookiecutter.json: ``_extensions``).
+
+Cookiecutter renders every value given with ``--no-input key=value`` (or
+``extra_context``) as a Jinja template, in an environment without a sandbox:
+``project_name="{{ 7*7 }}"`` would become ``49``, and attribute chains can
+reach ``os``. :class:`TemplateGuard` makes such values plain text: in any
+string rendered from memory, a ``{`` that doesn't open one of the template's
+own tags is rendered as a literal ``{``. The pre_gen hook then rejects the
+value with a clear message, as it contains braces.
+
+It also gives templates ``template_dir``, the absolute path of this template,
+which the hooks need to import hooks/option_rules.py (cookiecutter's
+``_repo_dir`` is relative when the template is given as a relative path).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+TEMPLATE_DIR = Path(__file__).resolve().parent
+PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+LITERAL_BRACE = "{{ '{' }}"
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _trusted_sources() -> tuple[set[str], tuple[str, ...]]:
+    """Whole sources (the hooks) and tags (in cookiecutter.json and file names) the template wrote."""
+    hooks = {path.read_text(encoding="utf-8") for path in (TEMPLATE_DIR / "hooks").glob("*_gen_project.py")}
+    names = [*_strings(json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8")))]
+    names += [path.name for path in (TEMPLATE_DIR / PROJECT_TEMPLATE).rglob("*")] + [PROJECT_TEMPLATE]
+    tags = {tag for name in names for tag in TAG.findall(name)}
+    # Longest first, so a tag is never cut short by another that starts alike.
+    return hooks, tuple(sorted(tags, key=len, reverse=True))
+
+
+class TemplateGuard(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self.trusted_sources, self.trusted_tags = _trusted_sources()
+        environment.globals["template_dir"] = str(TEMPLATE_DIR)
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        # Files of the template are loaded by name; strings come from values and paths.
+        if name is not None or "{" not in source or source in self.trusted_sources:
+            return source
+        return self.escape_untrusted(source)
+
+    def escape_untrusted(self, source: str) -> str:
+        out, position = [], 0
+        while (brace := source.find("{", position)) != -1:
+            out.append(source[position:brace])
+            tag = next((tag for tag in self.trusted_tags if source.startswith(tag, brace)), None)
+            out.append(tag or LITERAL_BRACE)
+            position = brace + (len(tag) if tag else 1)
+        out.append(source[position:])
+        return "".join(out)

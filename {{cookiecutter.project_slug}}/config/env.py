@@ -1,0 +1,57 @@
+"""Read settings from environment variables; fail with the variable's name when one is missing."""
+
+import os
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+DATABASE_ENGINES = {
+    "postgres": "django.db.backends.postgresql",
+    "postgresql": "django.db.backends.postgresql",
+    "sqlite": "django.db.backends.sqlite3",
+}
+
+
+def env_required(name: str) -> str:
+    """The value of an environment variable that production cannot run without."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"The {name} environment variable is not set. Set it on the Lambda function "
+            "(see the README, 'Configuration'), or in .env for local work."
+        )
+    return value
+
+
+def env_list(name: str) -> list[str]:
+    """A required comma-separated environment variable as a list: 'a, b' -> ['a', 'b']."""
+    return [item.strip() for item in env_required(name).split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Django's DATABASES entry for a URL such as postgres://user:pass@host:5432/name?sslmode=require.
+
+    Special characters in the user name or password must be percent-encoded.
+    Errors never repeat the URL: it holds the password.
+    """
+    parts = urlsplit(url)
+    engine = DATABASE_ENGINES.get(parts.scheme)
+    if engine is None:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL has the scheme {parts.scheme!r}; use one of: "
+            + ", ".join(f"{scheme}://" for scheme in DATABASE_ENGINES)
+        )
+    if parts.scheme == "sqlite":
+        return {"ENGINE": engine, "NAME": unquote(parts.path[1:])}
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ImproperlyConfigured("DATABASE_URL has no database name (the part after the last /).")
+    return {
+        "ENGINE": engine,
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": dict(parse_qsl(parts.query)),
+    }

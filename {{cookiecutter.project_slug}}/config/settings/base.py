@@ -1,0 +1,181 @@
+"""
+Settings shared by every environment of {{ cookiecutter.project_name }}.
+
+local.py, test.py and production.py start from these and change what differs.
+Everything here is loaded at every Lambda cold start: keep it lean.
+
+For the full list of settings and their values, see
+https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
+"""
+
+{% if cookiecutter.database == "postgresql" -%}
+import os
+{% endif -%}
+from pathlib import Path
+{%- if cookiecutter.database == "postgresql" %}
+
+from config.env import database_from_url
+{%- endif %}
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+# Core
+# ------------------------------------------------------------------------------
+# SECURITY WARNING: don't run with debug turned on in production!
+DEBUG = False
+
+ALLOWED_HOSTS: list[str] = []
+
+ROOT_URLCONF = "config.urls"
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Applications
+# ------------------------------------------------------------------------------
+# Every app is imported and made ready at each cold start: add only what the
+# API uses.
+INSTALLED_APPS = [
+{%- if cookiecutter.use_admin %}
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+{%- endif %}
+{%- if cookiecutter.storage == "s3" %}
+    "django.contrib.staticfiles",
+{%- endif %}
+    "{{ cookiecutter.project_slug }}",
+]
+
+# Each middleware runs on every request. CSRF and clickjacking protection stay
+# on: they cost microseconds and `check --deploy` expects them.
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+{%- if cookiecutter.use_admin %}
+    "django.contrib.sessions.middleware.SessionMiddleware",
+{%- endif %}
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+{%- if cookiecutter.use_admin %}
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+{%- endif %}
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+{%- if cookiecutter.use_admin %}
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+{%- endif %}
+            ],
+        },
+    },
+]
+
+
+# Database
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#databases
+# ------------------------------------------------------------------------------
+{%- if cookiecutter.database == "postgresql" %}
+# Local work and tests use DATABASE_URL when it is set (PostgreSQL, as in
+# production) and fall back to SQLite. production.py requires it.
+DATABASES = {
+    "default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+{%- else %}
+# No database: Django's dummy backend raises if anything tries to query.
+DATABASES: dict[str, dict] = {}
+{%- endif %}
+{%- if cookiecutter.use_admin %}
+
+
+# Authentication
+# ------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+{%- endif %}
+
+
+# Internationalization
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/i18n/
+# ------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+
+TIME_ZONE = "UTC"
+
+# Translations cost start-up time; turn on when the API speaks more than one language.
+USE_I18N = False
+
+USE_TZ = True
+
+
+# Static and media files
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/static-files/
+# ------------------------------------------------------------------------------
+STATIC_URL = "static/"
+
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+MEDIA_URL = "media/"
+
+MEDIA_ROOT = BASE_DIR / "media"
+{%- if cookiecutter.storage == "s3" %}
+
+
+def s3_storages(bucket: str, region: str) -> dict:
+    """STORAGES for S3: uploads under media/ (private, signed URLs), static files under static/.
+
+    No access keys: boto3 takes the credentials of the Lambda's IAM role (or
+    of the CI's OIDC role for collectstatic).
+    """
+    common = {"bucket_name": bucket, "region_name": region}
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**common, "location": "media", "file_overwrite": False},
+        },
+        "staticfiles": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            # Static files are public (bucket policy on static/*): plain URLs, no signatures.
+            "OPTIONS": {**common, "location": "static", "querystring_auth": False},
+        },
+    }
+{%- endif %}
+
+
+# Logging
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/logging/
+# ------------------------------------------------------------------------------
+# Everything goes to stdout, which Lambda sends to CloudWatch Logs.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+}

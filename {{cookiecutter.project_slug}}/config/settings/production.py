@@ -1,0 +1,91 @@
+"""
+Settings for AWS Lambda, the `dev` and `production` stages in zappa_settings.json.
+
+Secrets and anything that differs per deployment come from environment
+variables set on the Lambda function, never from this file, zappa_settings.json
+or git. A missing variable stops the start-up with an error that names it.
+
+Check with: python manage.py check --deploy --settings=config.settings.production
+"""
+
+{% if cookiecutter.storage == "s3" or cookiecutter.api_gateway == "rest_api" -%}
+import os
+
+{% endif -%}
+from config.env import {% if cookiecutter.database == "postgresql" %}database_from_url, {% endif %}env_list, env_required
+
+from .base import *  # noqa: F403
+{%- if cookiecutter.storage == "s3" %}
+from .base import s3_storages
+{%- endif %}
+
+# SECURITY WARNING: keep the secret key used in production secret!
+SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+
+# SECURITY WARNING: don't run with debug turned on in production!
+DEBUG = False
+
+# The API's host names, e.g. ".execute-api.{{ cookiecutter.aws_region }}.amazonaws.com" or your domain.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+{%- if cookiecutter.api_gateway == "rest_api" %}
+
+# A REST API serves each stage under its name (https://.../production/health/)
+# but the event's path has the stage removed. Without this, reverse() and
+# redirects would drop the /production prefix. zappa_settings.json sets it per
+# stage; set it to "" once a custom domain maps the API without a stage.
+FORCE_SCRIPT_NAME = os.environ.get("DJANGO_FORCE_SCRIPT_NAME") or None
+{%- endif %}
+
+
+# HTTPS
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/security/#ssl-https
+# ------------------------------------------------------------------------------
+# {% if cookiecutter.api_gateway == "function_url" %}Function URLs{% else %}API Gateway{% endif %} only accepts HTTPS; these settings make Django agree.
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+{%- if cookiecutter.database == "postgresql" %}
+
+
+# Database
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#persistent-connections
+# ------------------------------------------------------------------------------
+DATABASES = {"default": database_from_url(env_required("DATABASE_URL"))}
+# RDS only accepts TLS where the parameter group says so; ask for it anyway.
+DATABASES["default"]["OPTIONS"].setdefault("sslmode", "require")
+{%- if cookiecutter.use_rds_proxy %}
+# DATABASE_URL points at the RDS Proxy endpoint. The proxy owns the few real
+# database connections and lends them out per transaction, so each Lambda
+# instance may keep its own cheap connection to the proxy across warm
+# invocations: a new connection per request cost ~10 ms on loopback (1.6 ms
+# with a kept one), more with TLS to RDS, and AWS advises reusing connections
+# in Lambda. A frozen instance's socket may have been dropped meanwhile, so
+# check it before use. RDS Proxy closes client connections idle for 30 minutes
+# by default: stay below that.
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A transaction pooler may run each transaction on a different server
+# connection: a named cursor opened in one would not exist in the next.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+{%- else %}
+# Every concurrent Lambda instance holds its own connection, even while it
+# sits idle between invocations: 100 concurrent requests need 100 connections,
+# and a db.t3.micro allows about 87. So close the connection after every
+# request. If traffic grows, put RDS Proxy in front (see the README) and keep
+# connections to the proxy instead.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+{%- endif %}
+{%- endif %}
+{%- if cookiecutter.storage == "s3" %}
+
+
+# Static and media files on S3
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+# ------------------------------------------------------------------------------
+# collectstatic runs in CI (config/settings/collectstatic.py), never in Lambda.
+STORAGES = s3_storages(env_required("DJANGO_S3_BUCKET"), os.environ.get("AWS_REGION", "{{ cookiecutter.aws_region }}"))
+{%- endif %}

@@ -1,0 +1,122 @@
+"""
+AWS Lambda entry point: zappa_settings.json names ``lambda_function.lambda_handler``.
+
+Why not ``handler.py``: ``zappa package`` copies Zappa's own handler.py into
+the package root and would silently replace a project file of that name.
+
+Django is set up at import time, in Lambda's init phase, so the first request
+doesn't pay for it. Then each event is one of:
+
+* an HTTP request (API Gateway REST or HTTP API, function URL, ALB):
+  served by Django through Mangum's event translation;
+* ``{"manage": "migrate --noinput"}`` from ``zappa manage <stage> "<command>"``:
+  runs the management command and returns its output and exit status; a
+  failure is raised, so the invocation fails and so does ``zappa manage``
+  (and the CI step that runs it);
+* Zappa's keep-warm ping: answered at once, without touching Django;
+* anything else, including Zappa's ``raw_command`` (arbitrary code): refused.
+"""
+
+import io
+import logging
+import os
+import shlex
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+from django.core.management import ManagementUtility  # noqa: E402
+from django.db import connections  # noqa: E402
+
+from config.lambda_adapter import DjangoLambdaAdapter  # noqa: E402
+from config.wsgi import application  # noqa: E402  (sets Django up)
+
+logger = logging.getLogger(__name__)
+
+http_adapter = DjangoLambdaAdapter(application)
+
+# Commands that run code typed by whoever invokes the function, or make no sense in Lambda.
+REFUSED_COMMANDS = {
+    "dbshell": "needs an interactive terminal",
+    "runserver": "Lambda is the server",
+    "shell": "it runs arbitrary code; write a management command instead",
+}
+
+
+class UnsupportedEvent(ValueError):
+    """An event this function doesn't handle."""
+
+
+class ManagementCommandFailed(RuntimeError):
+    """A management command exited with a non-zero status."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        self.result = result
+        details = (result["errors"] or result["output"])[-4000:]
+        super().__init__(f"manage {result['command']} exited with status {result['exit_status']}:\n{details}")
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise UnsupportedEvent(f"Expected a JSON object as the event, got {type(event).__name__}.")
+    if "requestContext" in event:
+        return http_adapter(event, context)
+    if "manage" in event:
+        result = run_management_command(event["manage"])
+        if result["exit_status"] != 0:
+            raise ManagementCommandFailed(result)
+        return result
+    if is_keep_warm(event):
+        return {"warm": True}
+    if "raw_command" in event:
+        raise UnsupportedEvent("raw_command is refused: it would run arbitrary Python. Use a management command.")
+    keys = ", ".join(sorted(map(str, event))[:10]) or "none"
+    raise UnsupportedEvent(
+        f"Unsupported event (keys: {keys}). This function handles HTTP events from API Gateway, "
+        'function URLs and ALB, {"manage": "<command>"} and Zappa keep-warm pings.'
+    )
+
+
+def is_keep_warm(event: dict[str, Any]) -> bool:
+    """Zappa's keep_warm schedule: a CloudWatch event whose rule ends in keep_warm_callback."""
+    resources = event.get("resources") or []
+    return event.get("detail-type") == "Scheduled Event" and any(
+        str(resource).endswith(".keep_warm_callback") for resource in resources
+    )
+
+
+def run_management_command(command: Any) -> dict[str, Any]:
+    """Run ``manage.py <command>``; return its output and exit status (0 = success)."""
+    try:
+        argv = shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+    except (TypeError, ValueError) as error:
+        return {"command": str(command), "exit_status": 2, "output": "", "errors": f"Cannot parse the command: {error}"}
+    if not argv:
+        return {"command": "", "exit_status": 2, "output": "", "errors": "No command given."}
+    if argv[0] in REFUSED_COMMANDS:
+        reason = f"'{argv[0]}' is refused: {REFUSED_COMMANDS[argv[0]]}."
+        return {"command": shlex.join(argv), "exit_status": 2, "output": "", "errors": reason}
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        try:
+            ManagementUtility(["manage.py", *argv]).execute()
+            status = 0
+        except SystemExit as exit_:
+            status = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        except Exception:
+            traceback.print_exc()
+            status = 1
+        finally:
+            connections.close_all()
+    result = {
+        "command": shlex.join(argv),
+        "exit_status": status,
+        "output": stdout.getvalue(),
+        "errors": stderr.getvalue(),
+    }
+    # Also to the log: `zappa manage` prints the invocation's log tail.
+    logger.info("manage %s exited with %s\n%s%s", result["command"], status, result["output"], result["errors"])
+    return result

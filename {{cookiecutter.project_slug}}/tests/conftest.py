@@ -1,0 +1,1 @@
+"""Shared test set-up. Tests use config.settings.test (see pyproject.toml)."""

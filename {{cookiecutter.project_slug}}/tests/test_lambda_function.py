@@ -1,0 +1,165 @@
+"""The Lambda entry point, called the way Lambda calls it, with each event source."""
+
+import json
+
+import pytest
+
+import lambda_function
+from tests.lambda_events import EVENT_SOURCES, LambdaContext, response_body, response_cookies
+
+{% if cookiecutter.database == "postgresql" -%}
+# Transactional: requests here open and close real connections, as on Lambda.
+pytestmark = [pytest.mark.urls("tests.urls"), pytest.mark.django_db(transaction=True)]
+{% else -%}
+pytestmark = pytest.mark.urls("tests.urls")
+{% endif -%}
+
+SOURCES = list(EVENT_SOURCES)
+
+
+def invoke(event: dict) -> dict:
+    # Lambda hands the handler the event after a JSON round trip.
+    return lambda_function.lambda_handler(json.loads(json.dumps(event)), LambdaContext())
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_health_answers_every_http_event_source(source):
+    response = invoke(EVENT_SOURCES[source]("GET", "/health/"))
+
+    assert response["statusCode"] == 200
+    assert json.loads(response_body(response))["status"] == "ok"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_request_reaches_django_intact(source):
+    event = EVENT_SOURCES[source]("GET", "/test/request/", query="page=2&q=caf%C3%A9", headers={"x-custom": "yes"})
+
+    info = json.loads(response_body(invoke(event)))
+
+    assert info["method"] == "GET"
+    assert info["path"] == "/test/request/"
+    assert info["query"] == {"page": "2", "q": "café"}
+    assert info["is_secure"] is True
+    assert info["x_custom"] == "yes"
+    assert info["remote_addr"] == "203.0.113.7" or source == "alb"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_json_post(source):
+    event = EVENT_SOURCES[source](
+        "POST", "/api/echo/", headers={"content-type": "application/json"}, body='{"name": "Zoë"}'
+    )
+
+    response = invoke(event)
+
+    assert response["statusCode"] == 200
+    assert json.loads(response_body(response)) == {"received": {"name": "Zoë"}}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_base64_request_body(source):
+    headers = {"content-type": "application/octet-stream"}
+    event = EVENT_SOURCES[source]("POST", "/test/request/", headers=headers, body=b"\x00\xffraw", binary=True)
+
+    info = json.loads(response_body(invoke(event)))
+
+    assert info["body"] == "\x00\xffraw"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_binary_response_is_base64_encoded(source):
+    response = invoke(EVENT_SOURCES[source]("GET", "/test/binary/"))
+
+    assert response["isBase64Encoded"] is True
+    assert response_body(response) == bytes(range(256))
+
+
+@pytest.mark.parametrize("source", ["rest_api", "http_api", "function_url"])
+def test_every_cookie_is_sent(source):
+    response = invoke(EVENT_SOURCES[source]("GET", "/test/cookies/"))
+
+    cookies = response_cookies(response)
+    assert sorted(cookie.split(";")[0] for cookie in cookies) == ["first=1", "second=2"]
+
+
+def test_request_cookies_from_http_api_reach_django():
+    event = EVENT_SOURCES["http_api"]("GET", "/test/request/", cookies=["a=1", "b=2"])
+
+    info = json.loads(response_body(invoke(event)))
+
+    assert info["cookies"] == {"a": "1", "b": "2"}
+
+
+def test_unknown_path_is_a_json_404():
+    response = invoke(EVENT_SOURCES["http_api"]("GET", "/no/such/page/"))
+
+    assert response["statusCode"] == 404
+    assert json.loads(response_body(response)) == {"error": "not found"}
+
+
+def test_header_with_underscore_cannot_pose_as_a_dashed_one():
+    event = EVENT_SOURCES["http_api"]("GET", "/test/request/", headers={"x_custom": "spoofed"})
+
+    info = json.loads(response_body(invoke(event)))
+
+    assert info["x_custom"] is None
+
+
+def test_head_request_has_no_body():
+    response = invoke(EVENT_SOURCES["http_api"]("HEAD", "/test/binary/"))
+
+    assert response["statusCode"] == 200
+    assert response_body(response) == b""
+
+
+def test_manage_event_runs_the_command_and_reports_output():
+    # What `zappa manage production "showmigrations --list"` sends.
+    result = invoke({"manage": "check"})
+
+    assert result["exit_status"] == 0
+    assert "no issues" in result["output"]
+
+
+def test_failing_manage_command_fails_the_invocation():
+    # A failed invocation makes `zappa manage` exit non-zero, which fails the deploy job.
+    with pytest.raises(lambda_function.ManagementCommandFailed, match="exited with status 1") as failure:
+        invoke({"manage": "no_such_command"})
+
+    assert "Unknown command" in failure.value.result["errors"]
+
+
+@pytest.mark.parametrize("command", ["shell -c 'import os'", "dbshell", "runserver"])
+def test_manage_refuses_commands_that_run_typed_code(command):
+    with pytest.raises(lambda_function.ManagementCommandFailed, match="refused") as failure:
+        invoke({"manage": command})
+
+    assert failure.value.result["exit_status"] == 2
+
+
+def test_keep_warm_ping_returns_without_django(monkeypatch):
+    def fail(*args):
+        raise AssertionError("keep-warm must not reach Django")
+
+    monkeypatch.setattr(lambda_function, "http_adapter", fail)
+    event = {
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "resources": [
+            "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/"
+            "{{ cookiecutter.project_slug.replace('_', '-') }}-production-zappa-keep-warm-handler.keep_warm_callback"
+        ],
+        "detail": {},
+    }
+
+    assert invoke(event) == {"warm": True}
+
+
+def test_raw_command_is_refused():
+    with pytest.raises(lambda_function.UnsupportedEvent, match="raw_command is refused"):
+        invoke({"raw_command": "import os; os.system('id')"})
+
+
+@pytest.mark.parametrize("event", [{}, {"Records": [{"eventSource": "aws:sqs"}]}, {"detail-type": "Scheduled Event"}])
+def test_other_events_get_a_clear_error(event):
+    with pytest.raises(lambda_function.UnsupportedEvent, match="Unsupported event"):
+        invoke(event)

@@ -8,6 +8,11 @@ string rendered from memory, a ``{`` that doesn't open one of the template's
 own tags is rendered as a literal ``{``. The pre_gen hook then rejects the
 value with a clear message, as it contains braces.
 
+Values are checked before cookiecutter creates the project folder, with the
+same rules as the pre_gen hook: that hook runs only afterwards, and a
+project_slug of ``..`` would make cookiecutter delete the output folder's
+parent when the hook fails.
+
 It also gives templates ``template_dir``, the absolute path of this template,
 which the hooks need to import hooks/option_rules.py (cookiecutter's
 ``_repo_dir`` is relative when the template is given as a relative path).
@@ -17,14 +22,21 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from jinja2 import Environment
+from cookiecutter.exceptions import FailedHookException
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(TEMPLATE_DIR / "hooks"))
+
+from option_rules import validate  # noqa: E402
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
+CHECKED_PROJECT_DIR = "{{ cookiecutter.project_slug | checked_project_dir }}"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 LITERAL_BRACE = "{{ '{' }}"
 
@@ -56,11 +68,14 @@ class TemplateGuard(Extension):
         super().__init__(environment)
         self.trusted_sources, self.trusted_tags = _trusted_sources()
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
+        environment.filters["checked_project_dir"] = checked_project_dir
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         # Files of the template are loaded by name; strings come from values and paths.
         if name is not None or "{" not in source or source in self.trusted_sources:
             return source
+        if source == PROJECT_TEMPLATE:
+            return CHECKED_PROJECT_DIR
         return self.escape_untrusted(source)
 
     def escape_untrusted(self, source: str) -> str:
@@ -72,3 +87,12 @@ class TemplateGuard(Extension):
             position = brace + (len(tag) if tag else 1)
         out.append(source[position:])
         return "".join(out)
+
+
+@pass_context
+def checked_project_dir(context: Context, slug: str) -> str:
+    """The project folder's name, once the rules accept every value (the same check as the pre_gen hook)."""
+    errors = validate({**context["cookiecutter"], "project_slug": slug})
+    if errors:
+        raise FailedHookException("\n".join(f"ERROR: {field}: {reason}" for field, reason in errors.items()))
+    return slug

@@ -1,6 +1,8 @@
 """Production settings: they load from the environment and pass Django's deployment checks."""
 
+{% if cookiecutter.database == "postgresql" -%}
 import json
+{% endif -%}
 import os
 import secrets
 import subprocess

@@ -1,0 +1,88 @@
+"""Shared helpers for the template tests: option combinations, interpreters, PostgreSQL."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+CACHE_DIR = REPO_DIR / ".cache"
+sys.path.insert(0, str(REPO_DIR / "hooks"))
+# pytest-cookies renders the context itself, outside cookiecutter's own
+# sys.path patch that makes local_extensions.py importable.
+sys.path.append(str(REPO_DIR))
+
+PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def runtime_python(runtime: str) -> str:
+    """The interpreter for a Lambda runtime such as 'python3.13', or skip the test."""
+    version = runtime.removeprefix("python")
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.skip(f"Python {version} is not installed here; it is needed to run the {runtime} runtime")
+
+
+def run(command: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 600):
+    """Run a command; fail the test with its output if it fails."""
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, command))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def project_venv(project: Path, python: str) -> Path:
+    """A venv with the project's requirements/local.txt, shared by bakes with the same requirements."""
+    requirements = b"".join(
+        (project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt")
+    )
+    key = hashlib.sha256(requirements + python.encode()).hexdigest()[:16]
+    venv = CACHE_DIR / "venvs" / key
+    if not (venv / ".complete").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        uv = [sys.executable, "-m", "uv"]
+        run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
+        env = {**os.environ, "VIRTUAL_ENV": str(venv)}
+        run([*uv, "pip", "install", "--quiet", "-r", str(project / "requirements" / "local.txt")], env=env)
+        (venv / ".complete").touch()
+    return venv
+
+
+def lambda_runtime_boto3(python: str) -> Path:
+    """boto3 in a folder of its own, as the Lambda Python runtime provides it outside the package."""
+    version = subprocess.run([python, "-c", "import sys; print(sys.version_info[1])"], capture_output=True, text=True)
+    target = CACHE_DIR / f"lambda-runtime-py3{version.stdout.strip()}"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, "--target", str(target), "boto3"])
+        (target / ".complete").touch()
+    return target
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database; yields its URL and drops it afterwards."""
+    name = f"lambda_pkg_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = PG_DSN.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}?sslmode=disable"
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,166 @@
+"""Bake every supported option combination and check what a user would look at first."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from combinations import SUPPORTED_COMBINATIONS
+
+from option_rules import split_ids
+
+UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
+
+
+@pytest.fixture(scope="module", params=SUPPORTED_COMBINATIONS)
+def baked(request, cookies_session) -> tuple[dict, Path]:
+    result = cookies_session.bake(extra_context=request.param)
+    assert result.exit_code == 0, result.exception
+    return result.context, Path(result.project_path)
+
+
+def project_files(project: Path) -> list[Path]:
+    return sorted(path for path in project.rglob("*") if path.is_file())
+
+
+def test_nothing_is_left_unrendered(baked):
+    _, project = baked
+    for path in project_files(project):
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), 1):
+            assert not UNRENDERED.search(line), f"{path.relative_to(project)}:{number}: {line}"
+    assert not any(UNRENDERED.search(str(path)) for path in project.rglob("*"))
+
+
+def test_config_files_parse(baked):
+    _, project = baked
+    parsers = {".json": json.loads, ".toml": tomllib.loads, ".yml": yaml.safe_load, ".yaml": yaml.safe_load}
+    parsed = 0
+    for path in project_files(project):
+        if path.suffix in parsers:
+            parsers[path.suffix](path.read_text(encoding="utf-8"))
+            parsed += 1
+    assert parsed >= 4  # zappa_settings, lambda-policy, pyproject, pre-commit (+ workflow)
+
+
+def test_ruff_finds_nothing(baked):
+    _, project = baked
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "--diff", "."]):
+        result = subprocess.run([sys.executable, "-m", "ruff", *command], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_handler_module_is_not_named_handler_py(baked):
+    _, project = baked
+    assert not (project / "handler.py").exists()  # zappa package would overwrite it
+    settings = json.loads((project / "zappa_settings.json").read_text())
+    assert settings["production"]["lambda_handler"] == "lambda_function.lambda_handler"
+    assert (project / "lambda_function.py").is_file()
+
+
+def test_executables_keep_their_mode(baked):
+    _, project = baked
+    for name in ("manage.py", "scripts/build_package.py"):
+        assert (project / name).stat().st_mode & 0o111, name
+
+
+def test_zappa_settings_follow_the_options(baked):
+    context, project = baked
+    settings = json.loads((project / "zappa_settings.json").read_text())
+    production, dev = settings["production"], settings["dev"]
+
+    assert dev["extends"] == "production"
+    assert production["aws_region"] == context["aws_region"]
+    assert production["runtime"] == context["python_runtime"]
+    assert production["s3_bucket"] == context["deployment_bucket"]
+    assert production["django_settings"] == "config.settings.production"
+    assert production["memory_size"] == int(context["memory_size"])
+    assert production["timeout_seconds"] == int(context["timeout_seconds"])
+    assert production["keep_warm"] is context["keep_warm"]
+    assert production["use_precompiled_packages"] is False  # the build must not download wheels
+
+    gateway = context["api_gateway"]
+    assert production.get("function_url_enabled", False) is (gateway == "function_url")
+    assert production["apigateway_enabled"] is (gateway != "function_url")
+    if gateway != "function_url":
+        assert production["apigateway_version"] == {"http_api": "v2", "rest_api": "v1"}[gateway]
+    if gateway == "rest_api":
+        assert production["aws_environment_variables"]["DJANGO_FORCE_SCRIPT_NAME"] == "/production"
+        assert dev["aws_environment_variables"]["DJANGO_FORCE_SCRIPT_NAME"] == "/dev"
+
+    if context["use_vpc"]:
+        assert production["vpc_config"] == {
+            "SubnetIds": split_ids(context["vpc_subnet_ids"]),
+            "SecurityGroupIds": split_ids(context["vpc_security_group_ids"]),
+        }
+    else:
+        assert "vpc_config" not in production
+
+
+def test_no_secret_or_key_in_committed_settings(baked):
+    _, project = baked
+    settings = (project / "zappa_settings.json").read_text()
+    for word in ("SECRET_KEY", "PASSWORD", "DATABASE_URL", "AWS_ACCESS_KEY", "AWS_SECRET"):
+        assert word not in settings
+    production = (project / "config" / "settings" / "production.py").read_text()
+    assert "ACCESS_KEY" not in production
+    assert "DEFAULT_FILE_STORAGE" not in production and "STATICFILES_STORAGE" not in production
+
+
+def test_files_follow_the_options(baked):
+    context, project = baked
+    app = project / context["project_slug"]
+    expected = {
+        ".github/workflows/ci.yml": context["ci_tool"] == "github_actions",
+        f"{context['project_slug']}/models.py": context["database"] == "postgresql",
+        f"{context['project_slug']}/migrations/0001_initial.py": context["database"] == "postgresql",
+        f"{context['project_slug']}/admin.py": context["use_admin"],
+        "config/settings/collectstatic.py": context["storage"] == "s3",
+    }
+    for name, present in expected.items():
+        assert (project / name).exists() is present, name
+
+    requirements = (project / "requirements" / "production.txt").read_text()
+    assert ("psycopg" in requirements) is (context["database"] == "postgresql")
+    assert ("django-storages" in requirements) is (context["storage"] == "s3")
+    assert f"Django=={context['django_version']}." in requirements
+    assert ('"django.contrib.admin"' in (project / "config/settings/base.py").read_text()) is context["use_admin"]
+    assert app.is_dir()
+
+
+def test_production_database_settings_follow_the_pooler_choice(baked):
+    context, project = baked
+    production = (project / "config" / "settings" / "production.py").read_text()
+    if context["database"] != "postgresql":
+        assert "DATABASES" not in production
+    elif context["use_rds_proxy"]:
+        assert 'DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True' in production
+        assert 'DATABASES["default"]["CONN_HEALTH_CHECKS"] = True' in production
+        assert 'DATABASES["default"]["CONN_MAX_AGE"] = 600' in production
+    else:
+        assert 'DATABASES["default"]["CONN_MAX_AGE"] = 0' in production
+
+
+def test_workflow_uses_the_runtime_and_oidc(baked):
+    context, project = baked
+    workflow_path = project / ".github" / "workflows" / "ci.yml"
+    if context["ci_tool"] != "github_actions":
+        assert not workflow_path.exists()
+        return
+    workflow = yaml.safe_load(workflow_path.read_text())
+    assert workflow["env"]["PYTHON_VERSION"] == context["python_runtime"].removeprefix("python")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"]["id-token"] == "write"
+    text = workflow_path.read_text()
+    assert "aws-access-key-id" not in text and "AWS_SECRET_ACCESS_KEY" not in text
+    steps = " ".join(step.get("run", "") for step in deploy["steps"])
+    assert "scripts/build_package.py production" in steps
+    assert "zappa update production --zip" in steps
+    assert ('zappa manage production "migrate --noinput"' in steps) is (context["database"] == "postgresql")
+    assert ("collectstatic" in steps) is (context["storage"] == "s3")

@@ -1,0 +1,121 @@
+"""The pre_gen hook through cookiecutter's own CLI: bad values stop generation with a clear error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from combinations import UNSUPPORTED_COMBINATIONS
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+def cookiecutter_cli(tmp_path: Path, **values) -> subprocess.CompletedProcess:
+    """`cookiecutter --no-input <repo> key=value ...` with a private HOME (no replay files left around).
+
+    ``output`` holds stdout and stderr: cookiecutter prints the errors found
+    before the project folder exists, the pre_gen hook those found after.
+    """
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    arguments = [f"{key}={value}" for key, value in values.items()]
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / "out"), str(REPO_DIR), *arguments],
+        env={**os.environ, "HOME": str(home)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result.output = result.stdout + result.stderr
+    return result
+
+
+def generated(tmp_path: Path) -> list[Path]:
+    out = tmp_path / "out"
+    return list(out.iterdir()) if out.exists() else []
+
+
+@pytest.mark.parametrize(("values", "field"), UNSUPPORTED_COMBINATIONS)
+def test_unsupported_combination_fails_in_the_hook(tmp_path, values, field):
+    cli_values = {key: str(value).lower() if isinstance(value, bool) else value for key, value in values.items()}
+    result = cookiecutter_cli(tmp_path, **cli_values)
+
+    assert result.returncode != 0
+    assert f"ERROR: {field}: " in result.output
+    assert generated(tmp_path) == []  # cookiecutter removes the half-made project
+
+
+def test_defaults_generate(tmp_path):
+    result = cookiecutter_cli(tmp_path)
+
+    assert result.returncode == 0, result.output
+    assert [path.name for path in generated(tmp_path)] == ["my_lambda_api"]
+
+
+@pytest.mark.parametrize("field", ["project_name", "description", "author_name"])
+@pytest.mark.parametrize("payload", ["{{ 7*7 }}", "{% if true %}49{% endif %}", "{# comment #}", "{{7*7}}"])
+def test_jinja_in_values_is_never_evaluated(tmp_path, field, payload):
+    result = cookiecutter_cli(tmp_path, **{field: payload})
+
+    assert result.returncode == 1
+    assert f"ERROR: {field}: may only contain" in result.output
+    assert generated(tmp_path) == []
+
+
+def test_code_execution_payload_does_not_run(tmp_path):
+    canary = tmp_path / "canary"
+    payload = "{{ cycler.__init__.__globals__.os.popen('touch " + str(canary) + "').read() }}"
+
+    for field in ("project_name", "description", "project_slug", "vpc_subnet_ids"):
+        result = cookiecutter_cli(tmp_path, **{field: payload, "use_vpc": "true"})
+        assert result.returncode != 0
+        assert not canary.exists(), f"{field} was evaluated"
+
+
+@pytest.mark.parametrize("slug", ["../escape", "/tmp/absolute", "a/b", "..", "x\\y"])
+def test_path_like_slug_is_refused_and_nothing_is_written_outside(tmp_path, slug):
+    result = cookiecutter_cli(tmp_path, project_slug=slug)
+
+    assert result.returncode != 0
+    assert "ERROR: project_slug: " in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) in (["home"], ["home", "out"])
+
+
+def test_quote_is_carried_literally(tmp_path):
+    result = cookiecutter_cli(
+        tmp_path, project_name="O'Brien's API", project_slug="obrien_api", author_name="Zoë O'Brien"
+    )
+
+    assert result.returncode == 0, result.output
+    project = tmp_path / "out" / "obrien_api"
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["authors"][0]["name"] == "Zoë O'Brien"
+    assert "O'Brien's API" in (project / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ['Say "hi"', "back\\slash", "tab\there", "right\u202eleft"])
+def test_quotes_backslashes_and_control_characters_are_refused(tmp_path, value):
+    result = cookiecutter_cli(tmp_path, description=value)
+
+    assert result.returncode == 1
+    assert "ERROR: description: may only contain" in result.output
+
+
+def test_pre_gen_hook_itself_rejects_bad_values(tmp_path, capfd):
+    """The hook checks again after the project folder exists (e.g. with a template copy lacking the extension)."""
+    from cookiecutter.exceptions import FailedHookException
+    from cookiecutter.hooks import run_script_with_context
+
+    values = {"project_slug": "ok_slug", "author_email": "nope", "use_vpc": True, "vpc_subnet_ids": ""}
+    context = {"cookiecutter": {**values, "_extensions": ["local_extensions.TemplateGuard"]}}
+    with pytest.raises(FailedHookException):
+        run_script_with_context(REPO_DIR / "hooks" / "pre_gen_project.py", tmp_path, context)
+
+    errors = capfd.readouterr().err
+    assert "ERROR: author_email: may only contain an address such as you@example.com" in errors
+    assert "ERROR: vpc_subnet_ids: is required" in errors

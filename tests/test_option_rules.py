@@ -1,0 +1,102 @@
+"""The shared rule set, checked directly: it is what both the hook and the generator site apply."""
+
+import pytest
+
+from option_rules import RULES, load_template_options, split_ids, validate
+
+OPTIONS = load_template_options()
+
+
+def test_every_option_has_exactly_one_rule():
+    assert set(RULES) == set(OPTIONS)
+
+
+def test_every_option_has_a_prompt_label():
+    from option_rules import TEMPLATE_DIR
+    import json
+
+    prompts = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["__prompts__"]
+    assert set(prompts) == set(OPTIONS)
+
+
+def test_defaults_are_valid():
+    defaults = {name: value[0] if isinstance(value, list) else value for name, value in OPTIONS.items()}
+    defaults["project_slug"] = "my_lambda_api"
+    defaults["deployment_bucket"] = "my-lambda-api-zappa-deployments"
+
+    assert validate(defaults) == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("aws_region", "moon-1", "must be one of: us-east-1, "),
+        ("python_runtime", "python3.9", "must be one of: python3.13, python3.12"),
+        ("use_vpc", "maybe", "must be true or false"),
+        ("memory_size", "lots", "must be a whole number"),
+        ("memory_size", 20000, "must be between 128 and 10240"),
+        ("project_slug", "x", "must be at least 2 characters"),
+        ("project_slug", "a" * 41, "must be at most 40 characters"),
+        ("project_slug", "os", "standard library"),
+        ("project_slug", "django_app", "clashes with a Django module"),
+        ("project_slug", "config", "already used by the generated project"),
+        ("project_name", "", "is required"),
+        ("project_name", "{{ 7*7 }}", "may only contain letters, digits"),
+        ("project_name", " padded", "may only contain"),
+        ("description", "line\nbreak", "may only contain"),
+        ("description", "nul\x00", "may only contain"),
+        ("deployment_bucket", "xn--bucket", "reserves"),
+        ("deployment_bucket", "a--b", "two hyphens"),
+    ],
+)
+def test_invalid_values_are_named_with_what_is_allowed(field, value, message):
+    errors = validate({field: value})
+
+    assert message in errors[field]
+
+
+def test_ids_are_only_required_with_a_vpc():
+    assert validate({"use_vpc": False, "vpc_subnet_ids": "", "vpc_security_group_ids": ""}) == {}
+    errors = validate({"use_vpc": True, "vpc_subnet_ids": "", "vpc_security_group_ids": ""})
+    assert set(errors) == {"vpc_subnet_ids", "vpc_security_group_ids"}
+
+
+def test_unused_ids_must_still_be_plain_text():
+    assert "vpc_subnet_ids" in validate({"use_vpc": False, "vpc_subnet_ids": "{{ 7*7 }}"})
+
+
+@pytest.mark.parametrize(
+    "subnets",
+    ["subnet-0123abcd", "subnet-0123456789abcdef0", "subnet-0123abcd,subnet-4567cdef", " subnet-0123abcd , subnet-4567cdef "],
+)
+def test_valid_subnets(subnets):
+    assert validate({"use_vpc": True, "vpc_subnet_ids": subnets, "vpc_security_group_ids": "sg-0123abcd"}) == {}
+
+
+@pytest.mark.parametrize(
+    ("subnets", "message"),
+    [
+        ("subnet-0123ABCD", "expected comma-separated IDs"),
+        ("subnet-0123abc", "expected comma-separated IDs"),
+        ("subnet-0123abcd,subnet-0123abcd", "same ID twice"),
+        (",".join(f"subnet-{i:08x}" for i in range(17)), "at most 16"),
+    ],
+)
+def test_invalid_subnets(subnets, message):
+    errors = validate({"use_vpc": True, "vpc_subnet_ids": subnets, "vpc_security_group_ids": "sg-0123abcd"})
+
+    assert message in errors["vpc_subnet_ids"]
+
+
+def test_split_ids():
+    assert split_ids(" a, b ,,c ") == ["a", "b", "c"]
+
+
+def test_rds_proxy_only_matters_with_postgresql():
+    assert validate({"database": "none", "use_rds_proxy": True}) == {}
+    assert "use_rds_proxy" in validate({"database": "postgresql", "use_rds_proxy": True, "use_vpc": False})
+
+
+def test_function_url_allows_long_timeouts():
+    assert validate({"api_gateway": "function_url", "timeout_seconds": 900}) == {}
+    assert "timeout_seconds" in validate({"api_gateway": "http_api", "timeout_seconds": 31})

@@ -35,6 +35,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(TEMPLATE_DIR / "hooks"))
 
 from option_rules import validate  # noqa: E402
+
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
 CHECKED_PROJECT_DIR = "{{ cookiecutter.project_slug | checked_project_dir }}"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)

@@ -157,21 +157,15 @@ RULES: dict[str, Rule] = {
         max_length=254,
     ),
     "aws_region": Rule(group="aws", help="Region of the function, its API and the S3 buckets."),
-    "python_runtime": Rule(
-        group="aws", help="Lambda runtime; CI and the build use the same Python version."
-    ),
-    "django_version": Rule(
-        group="aws", help="5.2 is the long-term support release (security fixes until April 2028)."
-    ),
+    "python_runtime": Rule(group="aws", help="Lambda runtime; CI and the build use the same Python version."),
+    "django_version": Rule(group="aws", help="5.2 is the long-term support release (security fixes until April 2028)."),
     "api_gateway": Rule(
         group="aws",
-        help="HTTP API is cheaper and faster than REST API; a function URL skips API Gateway "
-        "and its 29 s limit.",
+        help="HTTP API is cheaper and faster than REST API; a function URL skips API Gateway and its 29 s limit.",
     ),
     "memory_size": Rule(
         group="aws",
-        help="Lambda gives CPU in proportion to memory: 1024 MB starts Django about twice as "
-        "fast as 512 MB.",
+        help="Lambda gives CPU in proportion to memory: 1024 MB starts Django about twice as fast as 512 MB.",
         minimum=128,
         maximum=10240,
     ),
@@ -231,9 +225,7 @@ RULES: dict[str, Rule] = {
         max_length=63,
         check=_check_bucket,
     ),
-    "ci_tool": Rule(
-        group="delivery", help="A pipeline that lints, tests and deploys through an OIDC role."
-    ),
+    "ci_tool": Rule(group="delivery", help="A pipeline that lints, tests and deploys through an OIDC role."),
 }
 
 
@@ -363,10 +355,7 @@ def validate(values: Mapping[str, Any], options: Mapping[str, Any] | None = None
             continue
         value = values[name]
         rule = RULES[name]
-        if is_active(name, values):
-            error = _value_error(rule, default, value)
-        else:
-            error = _inactive_error(value)
+        error = _value_error(rule, default, value) if is_active(name, values) else _inactive_error(value)
         if error:
             errors[name] = error
     for name, error in _combination_errors(values).items():

@@ -28,19 +28,24 @@ PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:54
 def runtime_python(runtime: str) -> str:
     """The interpreter for a Lambda runtime such as 'python3.13', or skip the test."""
     version = runtime.removeprefix("python")
-    candidates = [shutil.which(f"python{version}")]
-    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK):
+    candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
+    candidates.append(shutil.which(f"python{version}"))
+    for candidate in filter(None, candidates):
+        # A pyenv shim exists on PATH even where it can't run this version: ask the interpreter.
+        answer = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if answer.returncode == 0 and answer.stdout.strip() == version:
             return candidate
     pytest.skip(f"Python {version} is not installed here; it is needed to run the {runtime} runtime")
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 600):
     """Run a command; fail the test with its output if it fails."""
-    result = subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     if result.returncode != 0:
         pytest.fail(f"{' '.join(map(str, command))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
@@ -48,17 +53,15 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None, ti
 
 def project_venv(project: Path, python: str) -> Path:
     """A venv with the project's requirements/local.txt, shared by bakes with the same requirements."""
-    requirements = b"".join(
-        (project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt")
-    )
+    requirements = b"".join((project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt"))
     key = hashlib.sha256(requirements + python.encode()).hexdigest()[:16]
     venv = CACHE_DIR / "venvs" / key
     if not (venv / ".complete").exists():
         shutil.rmtree(venv, ignore_errors=True)
         uv = [sys.executable, "-m", "uv"]
         run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
-        env = {**os.environ, "VIRTUAL_ENV": str(venv)}
-        run([*uv, "pip", "install", "--quiet", "-r", str(project / "requirements" / "local.txt")], env=env)
+        requirements_file = str(project / "requirements" / "local.txt")
+        run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", requirements_file])
         (venv / ".complete").touch()
     return venv
 
@@ -69,7 +72,8 @@ def lambda_runtime_boto3(python: str) -> Path:
     target = CACHE_DIR / f"lambda-runtime-py3{version.stdout.strip()}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
-        run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python, "--target", str(target), "boto3"])
+        uv_pip = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python]
+        run([*uv_pip, "--target", str(target), "boto3"])
         (target / ".complete").touch()
     return target
 

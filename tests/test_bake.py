@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 from combinations import SUPPORTED_COMBINATIONS
-
 from option_rules import split_ids
 
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
@@ -164,3 +163,14 @@ def test_workflow_uses_the_runtime_and_oidc(baked):
     assert "zappa update production --zip" in steps
     assert ('zappa manage production "migrate --noinput"' in steps) is (context["database"] == "postgresql")
     assert ("collectstatic" in steps) is (context["storage"] == "s3")
+
+
+def test_workflow_matches_the_github_schema(baked):
+    _, project = baked
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    if workflow.exists():  # ci_tool=none has none (checked above)
+        checker = Path(sys.executable).with_name("check-jsonschema")
+        result = subprocess.run(
+            [str(checker), "--builtin-schema", "vendor.github-workflows", str(workflow)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

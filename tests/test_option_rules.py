@@ -1,7 +1,6 @@
 """The shared rule set, checked directly: it is what both the hook and the generator site apply."""
 
 import pytest
-
 from option_rules import RULES, load_template_options, split_ids, validate
 
 OPTIONS = load_template_options()
@@ -12,8 +11,9 @@ def test_every_option_has_exactly_one_rule():
 
 
 def test_every_option_has_a_prompt_label():
-    from option_rules import TEMPLATE_DIR
     import json
+
+    from option_rules import TEMPLATE_DIR
 
     prompts = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["__prompts__"]
     assert set(prompts) == set(OPTIONS)
@@ -67,7 +67,12 @@ def test_unused_ids_must_still_be_plain_text():
 
 @pytest.mark.parametrize(
     "subnets",
-    ["subnet-0123abcd", "subnet-0123456789abcdef0", "subnet-0123abcd,subnet-4567cdef", " subnet-0123abcd , subnet-4567cdef "],
+    [
+        "subnet-0123abcd",
+        "subnet-0123456789abcdef0",
+        "subnet-0123abcd,subnet-4567cdef",
+        " subnet-0123abcd , subnet-4567cdef ",
+    ],
 )
 def test_valid_subnets(subnets):
     assert validate({"use_vpc": True, "vpc_subnet_ids": subnets, "vpc_security_group_ids": "sg-0123abcd"}) == {}

@@ -1,0 +1,45 @@
+"""Run inside a fresh interpreter, like Lambda's runtime: import the unzipped package's handler and invoke it.
+
+Usage: python -I -S -B lambda_package_driver.py PACKAGE_DIR RUNTIME_SITE_DIR < events.json
+
+Only the package folder and the runtime's own libraries (boto3) are importable:
+-I and -S keep the development venv, PYTHONPATH and site-packages away, so a
+module the package lacks fails here as it would on Lambda. Prints one JSON
+line "RESULT {...}": each event's response (or error) and where the modules came from.
+"""
+
+import json
+import sys
+
+package_dir, runtime_dir = sys.argv[1], sys.argv[2]
+sys.path[:0] = [package_dir]
+sys.path.append(runtime_dir)
+
+
+class Context:
+    function_name = "driver"
+    aws_request_id = "00000000-0000-0000-0000-000000000000"
+    memory_limit_in_mb = 1024
+
+    def get_remaining_time_in_millis(self):
+        return 29_000
+
+
+def main() -> None:
+    events = json.load(sys.stdin)
+    import lambda_function
+
+    results = []
+    for event in events:
+        try:
+            results.append({"response": lambda_function.lambda_handler(event, Context())})
+        except Exception as error:  # reported, so the test shows what failed
+            results.append({"error": f"{type(error).__name__}: {error}"})
+    origins = {
+        name: getattr(sys.modules.get(name), "__file__", None) for name in ("django", "mangum", "lambda_function")
+    }
+    # The app logs to stdout too, as on Lambda: mark the line that carries the results.
+    print("RESULT " + json.dumps({"results": results, "origins": origins}))
+
+
+main()

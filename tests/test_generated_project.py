@@ -1,0 +1,284 @@
+"""The slow tier: generated projects installed, tested, checked, packaged by Zappa, and run as Lambda would.
+
+One representative bake per shape of deployment. Each needs the runtime's
+Python (3.12 or 3.13), PostgreSQL on 127.0.0.1:5432 and PyPI for its venv.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import stat
+import subprocess
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import PG_DSN, lambda_runtime_boto3, project_venv, run, runtime_python
+
+pytestmark = pytest.mark.slow
+
+REPRESENTATIVE = [
+    pytest.param({}, id="defaults", marks=pytest.mark.xdist_group("defaults")),
+    pytest.param(
+        {
+            "project_name": "Rest Proxy Admin",
+            "python_runtime": "python3.12",
+            "django_version": "6.1",
+            "api_gateway": "rest_api",
+            "use_vpc": True,
+            "vpc_subnet_ids": "subnet-0123456789abcdef0,subnet-89abcdef",
+            "vpc_security_group_ids": "sg-0123456789abcdef0",
+            "use_rds_proxy": True,
+            "use_admin": True,
+        },
+        id="rest_api-rds_proxy-admin-py312-dj61",
+        marks=pytest.mark.xdist_group("rest_api-rds_proxy-admin-py312-dj61"),
+    ),
+    pytest.param(
+        {
+            "project_name": "Url Minimal",
+            "api_gateway": "function_url",
+            "database": "none",
+            "storage": "none",
+            "ci_tool": "none",
+            "django_version": "6.1",
+        },
+        id="function_url-no_db-no_storage",
+        marks=pytest.mark.xdist_group("function_url-no_db-no_storage"),
+    ),
+]
+MAX_PACKAGE_BYTES = 15 * 2**20
+
+
+class Project:
+    """A baked project with its venv, and what its Lambda stage would set in the environment."""
+
+    def __init__(self, path: Path, context: dict) -> None:
+        self.path = path
+        self.context = context
+        self.python = runtime_python(context["python_runtime"])
+        self.venv = project_venv(path, self.python)
+        self.bin = self.venv / "bin"
+        self.zappa_settings = json.loads((path / "zappa_settings.json").read_text())
+
+    @property
+    def has_database(self) -> bool:
+        return self.context["database"] == "postgresql"
+
+    def lambda_environment(self, database_url: str | None = None) -> dict[str, str]:
+        """The environment of the production function: zappa_settings' variables plus the secrets."""
+        env = {
+            **self.zappa_settings["production"]["aws_environment_variables"],
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "AWS_REGION": self.context["aws_region"],
+            "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin",
+        }
+        if self.has_database:
+            env["DATABASE_URL"] = database_url or "postgres://app:secret@db.example.com:5432/app"
+        return env
+
+    def run(self, *command: str, env: dict | None = None, timeout: int = 600):
+        full_env = {**os.environ, **(env or {}), "VIRTUAL_ENV": str(self.venv)}
+        full_env["PATH"] = f"{self.bin}:{os.environ['PATH']}"
+        return run(list(command), cwd=self.path, env=full_env, timeout=timeout)
+
+
+@pytest.fixture(scope="module", params=REPRESENTATIVE)
+def project(request, cookies_session) -> Project:
+    result = cookies_session.bake(extra_context=request.param)
+    assert result.exit_code == 0, result.exception
+    return Project(Path(result.project_path), result.context)
+
+
+@pytest.fixture(scope="module")
+def package(project) -> Path:
+    """The production zip, built the project's own way (bytecode step + zappa package)."""
+    project.run(str(project.bin / "python"), "scripts/build_package.py", "production", timeout=900)
+    return project.path / ".zappa-build" / "production.zip"
+
+
+def test_generated_test_suite_passes_on_postgresql(project):
+    database = f"{project.context['project_slug']}_{uuid.uuid4().hex[:8]}"
+    env = {"DATABASE_URL": f"{PG_DSN.rsplit('/', 1)[0]}/{database}?sslmode=disable"}
+
+    result = project.run(str(project.bin / "pytest"), "-q", "-p", "no:cacheprovider", env=env)
+
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_check_deploy_reports_zero_issues(project):
+    result = project.run(
+        str(project.bin / "python"),
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        "--settings",
+        "config.settings.production",
+        env=project.lambda_environment(),
+    )
+
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize("stage", ["dev", "production"])
+def test_zappa_loads_the_settings(project, stage):
+    script = f"""
+import json
+from zappa.cli import ZappaCLI
+cli = ZappaCLI()
+cli.api_stage = {stage!r}
+cli.load_credentials = False
+cli.load_settings("zappa_settings.json")
+print(json.dumps({{
+    "handler": cli.lambda_handler, "runtime": cli.runtime, "region": cli.aws_region,
+    "django_settings": cli.django_settings, "vpc": cli.vpc_config, "function_url": cli.use_function_url,
+    "apigateway": cli.use_apigateway, "apigateway_version": cli.apigateway_version,
+    "memory": cli.memory_size, "timeout": cli.timeout_seconds, "lambda_name": cli.lambda_name,
+    "env": cli.aws_environment_variables, "keep_warm": cli.stage_config.get("keep_warm"),
+}}))
+"""
+    loaded = json.loads(project.run(str(project.bin / "python"), "-c", script).stdout.splitlines()[-1])
+    context = project.context
+
+    assert loaded["handler"] == "lambda_function.lambda_handler"
+    assert loaded["runtime"] == context["python_runtime"]
+    assert loaded["region"] == context["aws_region"]
+    assert loaded["django_settings"] == "config.settings.production"
+    assert loaded["lambda_name"] == f"{context['project_slug'].replace('_', '-')}-{stage}"
+    assert loaded["function_url"] is (context["api_gateway"] == "function_url")
+    assert loaded["apigateway"] is (context["api_gateway"] != "function_url")
+    assert bool(loaded["vpc"]) is context["use_vpc"]
+    assert loaded["timeout"] == int(context["timeout_seconds"])
+    assert loaded["keep_warm"] is (context["keep_warm"] and stage == "production")
+    assert loaded["env"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+
+
+def test_package_is_small_complete_and_has_usable_bytecode(project, package):
+    with zipfile.ZipFile(package) as archive:
+        names = set(archive.namelist())
+        handler_source = archive.read("lambda_function.py")
+        pyc = archive.read(f"django/__pycache__/__init__.{cache_tag(project.python)}.pyc")
+
+    assert package.stat().st_size < MAX_PACKAGE_BYTES
+    assert handler_source == (project.path / "lambda_function.py").read_bytes()  # not replaced by Zappa's
+    assert "handler.py" in names  # Zappa's own, unused: zappa_settings names lambda_function
+    # Bytecode compiled by the runtime's Python, checked by hash-flag only: valid whatever the zip's timestamps.
+    magic = run([project.python, "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"]).stdout
+    assert pyc[:4].hex() == magic.strip()
+    assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, source never checked
+    assert any(name.startswith("config/__pycache__/") for name in names)
+    for unwanted in ("tests/", ".env", "requirements/", "scripts/", "boto3/", "botocore/", "pytest/", "zappa/"):
+        assert not any(name.startswith(unwanted) for name in names), unwanted
+
+
+def cache_tag(python: str) -> str:
+    """'cpython-313': the tag in the names of the bytecode files of an interpreter."""
+    return run([python, "-c", "import sys; print(sys.implementation.cache_tag)"]).stdout.strip()
+
+
+def invoke_package(project: Project, package: Path, tmp_path: Path, events: list[dict], env: dict) -> dict:
+    """Unzip into a read-only folder and run the handler in a fresh runtime interpreter."""
+    code_dir = tmp_path / "var-task"
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(code_dir)
+        for info in archive.infolist():  # keep the zip's times, as Lambda does (1980 for Zappa's entries)
+            timestamp = time.mktime((*info.date_time, 0, 0, -1))
+            os.utime(code_dir / info.filename, (timestamp, timestamp))
+    for path in [code_dir, *code_dir.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        driver = Path(__file__).with_name("lambda_package_driver.py")
+        runtime_dir = lambda_runtime_boto3(project.python)
+        command = [project.python, "-I", "-S", "-B", str(driver), str(code_dir), str(runtime_dir)]
+        result = subprocess.run(
+            command, input=json.dumps(events), capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+        )
+    finally:
+        for path in [code_dir, *code_dir.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, result.stdout + result.stderr
+    return json.loads(lines[-1].removeprefix("RESULT "))
+
+
+def http_event(version: str, path: str, host: str) -> dict:
+    headers = {"host": host, "x-forwarded-proto": "https", "user-agent": "test"}
+    if version == "v1":
+        return {
+            "resource": "/{proxy+}",
+            "path": path,
+            "httpMethod": "GET",
+            "headers": headers,
+            "multiValueHeaders": {key: [value] for key, value in headers.items()},
+            "queryStringParameters": None,
+            "multiValueQueryStringParameters": None,
+            "requestContext": {
+                "stage": "production",
+                "path": f"/production{path}",
+                "identity": {"sourceIp": "203.0.113.9"},
+            },
+            "body": None,
+            "isBase64Encoded": False,
+        }
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "http": {"method": "GET", "path": path, "sourceIp": "203.0.113.9"},
+            "domainName": host,
+            "stage": "$default",
+        },
+        "isBase64Encoded": False,
+    }
+
+
+def test_package_answers_lambda_events(project, package, tmp_path, request):
+    database_url = None
+    if project.has_database:
+        database_url = request.getfixturevalue("postgres_database")
+    env = project.lambda_environment(database_url)
+    host = "a1b2c3d4e5.execute-api.{}.amazonaws.com".format(project.context["aws_region"])
+    if project.context["api_gateway"] == "function_url":
+        host = "abcdefghijklmnop.lambda-url.{}.on.aws".format(project.context["aws_region"])
+    events = [{"manage": "migrate --noinput"}] if project.has_database else []
+    events += [
+        http_event("v2", "/health/", host),
+        http_event("v1", "/health/", host),
+        http_event("v2", "/health", host),
+    ]
+    if project.has_database:
+        events.append(http_event("v2", "/api/notes/", host))
+
+    outcome = invoke_package(project, package, tmp_path, events, env)
+    results = outcome["results"]
+
+    code_dir = str(tmp_path / "var-task")
+    assert all(str(origin).startswith(code_dir) for origin in outcome["origins"].values()), outcome["origins"]
+    for result in results:
+        assert "error" not in result, result["error"]
+    responses = [result["response"] for result in results]
+    if project.has_database:
+        migrate = responses.pop(0)
+        assert migrate["exit_status"] == 0 and "Applying" in migrate["output"]
+        notes = responses.pop()
+        assert notes["statusCode"] == 200 and json.loads(notes["body"]) == {"notes": []}
+    v2, v1, no_slash = responses
+    for response in (v2, v1):
+        body = base64.b64decode(response["body"]) if response.get("isBase64Encoded") else response["body"]
+        assert response["statusCode"] == 200, response
+        assert json.loads(body)["status"] == "ok"
+    # APPEND_SLASH redirects; a REST API's stage must stay in the URL.
+    prefix = "/production" if project.context["api_gateway"] == "rest_api" else ""
+    assert no_slash["statusCode"] == 301
+    assert no_slash["headers"]["location"] == f"{prefix}/health/"

@@ -105,3 +105,11 @@ def test_rds_proxy_only_matters_with_postgresql():
 def test_function_url_allows_long_timeouts():
     assert validate({"api_gateway": "function_url", "timeout_seconds": 900}) == {}
     assert "timeout_seconds" in validate({"api_gateway": "http_api", "timeout_seconds": 31})
+
+
+def test_every_option_is_documented():
+    from option_rules import TEMPLATE_DIR
+
+    documentation = (TEMPLATE_DIR / "docs" / "options.md").read_text()
+    for name in OPTIONS:
+        assert f"| `{name}` |" in documentation, name

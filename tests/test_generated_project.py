@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from combinations import SUPPORTED_COMBINATIONS
 from conftest import PG_DSN, lambda_runtime_boto3, project_venv, run, runtime_python
 
 pytestmark = pytest.mark.slow
@@ -110,22 +111,6 @@ def test_generated_test_suite_passes_on_postgresql(project):
     result = project.run(str(project.bin / "pytest"), "-q", "-p", "no:cacheprovider", env=env)
 
     assert " passed" in result.stdout and "failed" not in result.stdout
-
-
-def test_check_deploy_reports_zero_issues(project):
-    result = project.run(
-        str(project.bin / "python"),
-        "manage.py",
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        "--settings",
-        "config.settings.production",
-        env=project.lambda_environment(),
-    )
-
-    assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 @pytest.mark.parametrize("stage", ["dev", "production"])
@@ -282,3 +267,18 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     prefix = "/production" if project.context["api_gateway"] == "rest_api" else ""
     assert no_slash["statusCode"] == 301
     assert no_slash["headers"]["location"] == f"{prefix}/health/"
+
+
+@pytest.mark.parametrize("values", SUPPORTED_COMBINATIONS)
+def test_check_deploy_is_clean_for_every_supported_combination(cookies_session, values):
+    result = cookies_session.bake(extra_context=values)
+    assert result.exit_code == 0, result.exception
+    project = Project(Path(result.project_path), result.context)
+
+    output = project.run(
+        str(project.bin / "python"),
+        *("manage.py", "check", "--deploy", "--fail-level", "WARNING", "--settings", "config.settings.production"),
+        env=project.lambda_environment(),
+    )
+
+    assert "System check identified no issues (0 silenced)." in output.stdout

@@ -1,0 +1,34 @@
+"""Service settings, read from GENERATOR_* environment variables (pydantic-settings)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GENERATOR_")
+
+    # The template the site renders: this repository, never one a user names.
+    template_dir: Path = REPO_DIR
+    # What the page tells users to run: `cookiecutter <template_source> ...`.
+    template_source: str = "gh:cookiecutter-django-lambda/cookiecutter-django-lambda"
+    # "pool": warm worker processes (default). "inprocess": one generation at a time in this
+    # process, for hosts without multiprocessing such as AWS Lambda (no /dev/shm).
+    runner: Literal["pool", "inprocess"] = "pool"
+    workers: int = 2
+    # Requests that may wait for a worker; beyond that the site answers 503 at once.
+    queue_size: int = 16
+    generation_timeout_seconds: float = 20.0
+    retry_after_seconds: int = 2
+    cache_entries: int = 128
+    max_body_bytes: int = 64 * 1024
+    work_dir: Path | None = None  # parent of the per-job folders; the system temp dir if unset
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

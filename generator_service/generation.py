@@ -1,0 +1,278 @@
+"""Run cookiecutter safely for web requests.
+
+Cookiecutter is made for one user at a terminal: it changes the working
+directory and sys.path, writes replay files under ~, leaves every rendered hook
+(with the user's values) in the temp folder, and renders values as Jinja
+without a sandbox. So each generation here runs:
+
+* on values that already passed the template's rules (see options.py);
+* in a warm worker process, one job at a time, with its own HOME, TMPDIR,
+  replay and output folders inside a job folder that is removed afterwards;
+* with Jinja's sandbox in place of cookiecutter's plain environment;
+* under a time limit: a worker that overruns is killed and replaced;
+* with every generated file checked to lie inside the job's output folder.
+
+A bounded number of requests may wait for a worker; beyond that the caller
+gets :class:`Busy` (the API answers 503 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+from generator_service.config import Settings
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    path: str  # relative, with / separators
+    executable: bool
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Project:
+    slug: str
+    files: tuple[ProjectFile, ...]
+
+    def file(self, path: str) -> ProjectFile | None:
+        return next((file for file in self.files if file.path == path), None)
+
+
+class GenerationError(Exception):
+    """A generation failed for a reason that is not the user's input."""
+
+
+class Busy(GenerationError):
+    """Every worker is busy and the waiting line is full."""
+
+
+class GenerationTimeout(GenerationError):
+    pass
+
+
+class WorkerStopped(GenerationError):
+    """The worker process died mid-job (killed, out of memory)."""
+
+
+# --- inside the worker process ------------------------------------------------------------------
+
+
+def install_sandbox() -> None:
+    """Make cookiecutter render with Jinja's SandboxedEnvironment (defence in depth).
+
+    Every cookiecutter environment is made by cookiecutter.utils.create_env_with_context from
+    the StrictEnvironment named in that module.
+    """
+    import cookiecutter.utils
+    from cookiecutter.environment import StrictEnvironment
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class SandboxedStrictEnvironment(StrictEnvironment, SandboxedEnvironment):
+        pass
+
+    cookiecutter.utils.StrictEnvironment = SandboxedStrictEnvironment
+
+
+def collect_files(project_dir: Path, output_dir: Path) -> tuple[ProjectFile, ...]:
+    """The generated files; refuses any path that leads outside the output folder."""
+    root = output_dir.resolve()
+    project = project_dir.resolve()
+    if not project.is_relative_to(root) or project == root:
+        raise GenerationError("the project folder is outside the job's folder")
+    files = []
+    for path in sorted(project.rglob("*")):
+        if path.is_symlink() or not path.resolve().is_relative_to(root):
+            raise GenerationError(f"{path.name} leads outside the job's folder")
+        if path.is_file():
+            relative = path.relative_to(project).as_posix()
+            files.append(ProjectFile(relative, bool(path.stat().st_mode & 0o111), path.read_bytes()))
+    return tuple(files)
+
+
+def generate_in_folder(template_dir: str, values: dict[str, Any], job_dir: str) -> Project:
+    """Run cookiecutter for validated values with every side effect kept inside job_dir."""
+    from cookiecutter.main import cookiecutter
+
+    job = Path(job_dir)
+    home, tmp, output = job / "home", job / "tmp", job / "out"
+    for folder in (home, tmp, output):
+        folder.mkdir()
+    config = job / "cookiecutter.yaml"
+    config.write_text(f'cookiecutters_dir: "{job / "cookiecutters"}"\nreplay_dir: "{job / "replay"}"\n')
+    os.environ["HOME"] = str(home)
+    os.environ["TMPDIR"] = str(tmp)
+    tempfile.tempdir = str(tmp)  # cookiecutter's rendered hooks land here
+    project_dir = cookiecutter(
+        template_dir,
+        no_input=True,
+        extra_context=values,
+        output_dir=str(output),
+        config_file=str(config),
+        accept_hooks=True,
+    )
+    return Project(slug=Path(project_dir).name, files=collect_files(Path(project_dir), output))
+
+
+def worker_main(connection: Connection, template_dir: str) -> None:
+    """A worker process: generate one job at a time until the pipe closes."""
+    install_sandbox()
+    import cookiecutter.main  # noqa: F401  (warm: imported once, not per job)
+
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            connection.send(("ok", generate_in_folder(template_dir, job["values"], job["job_dir"])))
+        except Exception as error:  # reported to the caller, the worker lives on
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+
+
+# --- in the server process ----------------------------------------------------------------------
+
+
+class Worker:
+    def __init__(self, template_dir: str) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of the server's threads
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=worker_main, args=(child, template_dir), daemon=True)
+        self.process.start()
+        child.close()
+
+    def run(self, job: dict[str, Any], timeout: float) -> Project:
+        """Blocking: send a job and wait for its result."""
+        self.connection.send(job)
+        if not self.connection.poll(timeout):
+            raise GenerationTimeout(f"generation took longer than {timeout:g} s")
+        try:
+            status, payload = self.connection.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerStopped("the generation worker stopped; try again") from error
+        if status != "ok":
+            raise GenerationError(payload)
+        return payload
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class Runner(Protocol):
+    async def generate(self, values: dict[str, Any]) -> Project: ...
+    async def close(self) -> None: ...
+
+
+def _job_dir(settings: Settings) -> str:
+    return tempfile.mkdtemp(prefix="generation-", dir=settings.work_dir)
+
+
+class WorkerPool:
+    """Warm worker processes; one job each at a time; bounded waiting line."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.template_dir = str(settings.template_dir)
+        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.admission = asyncio.Semaphore(settings.workers + settings.queue_size)
+        for _ in range(settings.workers):
+            self.idle.put_nowait(Worker(self.template_dir))
+
+    async def generate(self, values: dict[str, Any]) -> Project:
+        if self.admission.locked():
+            raise Busy("all generation workers are busy")
+        async with self.admission:
+            worker = await self.idle.get()
+            job_dir = _job_dir(self.settings)
+            try:
+                job = {"values": values, "job_dir": job_dir}
+                return await asyncio.to_thread(worker.run, job, self.settings.generation_timeout_seconds)
+            except (GenerationTimeout, WorkerStopped):
+                # Mid-job or gone: kill it (before its folder is removed) and start a fresh one.
+                worker.stop()
+                worker = Worker(self.template_dir)
+                raise
+            finally:
+                shutil.rmtree(job_dir, ignore_errors=True)
+                self.idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait().stop()
+
+
+class InProcessRunner:
+    """One generation at a time in this process, for hosts without worker processes (AWS Lambda)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lock = threading.Lock()
+        self.waiting = 0
+        install_sandbox()
+
+    async def generate(self, values: dict[str, Any]) -> Project:
+        if self.waiting >= 1 + self.settings.queue_size:
+            raise Busy("the generator is busy")
+        self.waiting += 1
+        try:
+            return await asyncio.to_thread(self._generate, values)
+        finally:
+            self.waiting -= 1
+
+    def _generate(self, values: dict[str, Any]) -> Project:
+        with self.lock:
+            saved = {name: os.environ.get(name) for name in ("HOME", "TMPDIR")}
+            saved_tempdir, job_dir = tempfile.tempdir, _job_dir(self.settings)
+            try:
+                return generate_in_folder(str(self.settings.template_dir), values, job_dir)
+            except GenerationError:
+                raise
+            except Exception as error:
+                raise GenerationError(f"{type(error).__name__}: {error}") from error
+            finally:
+                shutil.rmtree(job_dir, ignore_errors=True)
+                tempfile.tempdir = saved_tempdir
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+
+    async def close(self) -> None:
+        pass
+
+
+class ProjectCache:
+    """The last generated projects, by their resolved options (generation is deterministic)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, key: str) -> Any:
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            return self.entries[key]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+def make_runner(settings: Settings) -> Runner:
+    return WorkerPool(settings) if settings.runner == "pool" else InProcessRunner(settings)

@@ -38,15 +38,17 @@ def build_zip(top: str, files: Iterable[ProjectFile]) -> bytes:
 def build_tar_gz(top: str, files: Iterable[ProjectFile]) -> bytes:
     buffer = io.BytesIO()
     # mtime=0 and no file name keep the gzip header constant.
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as compressed:
-        with tarfile.open(fileobj=compressed, mode="w", format=tarfile.USTAR_FORMAT) as archive:
-            for file in sorted(files, key=lambda item: item.path):
-                info = tarfile.TarInfo(f"{top}/{file.path}")
-                info.size = len(file.content)
-                info.mode = _mode(file)
-                info.mtime = TAR_TIME
-                info.uname = info.gname = ""
-                archive.addfile(info, io.BytesIO(file.content))
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.USTAR_FORMAT) as archive,
+    ):
+        for file in sorted(files, key=lambda item: item.path):
+            info = tarfile.TarInfo(f"{top}/{file.path}")
+            info.size = len(file.content)
+            info.mode = _mode(file)
+            info.mtime = TAR_TIME
+            info.uname = info.gname = ""
+            archive.addfile(info, io.BytesIO(file.content))
     return buffer.getvalue()
 
 

@@ -57,7 +57,8 @@ def architecture_svg(options: dict[str, Any]) -> str:
         right = xs[-1] + BOX_WIDTH + 14
         parts.insert(
             0,
-            f'<g class="vpc"><rect x="{left}" y="{top - 30}" width="{right - left}" height="{BOX_HEIGHT + 44}" rx="10"/>'
+            f'<g class="vpc"><rect x="{left}" y="{top - 30}" width="{right - left}" '
+            f'height="{BOX_HEIGHT + 44}" rx="10"/>'
             f'<text x="{left + 10}" y="{top - 12}">VPC</text></g>',
         )
     width = xs[-1] + BOX_WIDTH + MARGIN + 14

@@ -36,7 +36,8 @@ def text_help(base_url: str) -> str:
         f"  curl -fL -o my_api.zip '{base_url}api/generate?format=zip&project_name=My+API&aws_region=eu-west-1'",
         f"  curl -fL -o my_api.tar.gz '{base_url}api/generate?format=tar.gz&use_vpc=true"
         "&vpc_subnet_ids=subnet-0123abcd&vpc_security_group_ids=sg-0123abcd'",
-        f"  curl -fL -o my_api.zip -H 'Content-Type: application/json' -d '{{\"database\": \"none\"}}' '{base_url}api/generate'",
+        "  curl -fL -o my_api.zip -H 'Content-Type: application/json' -d '{\"database\": \"none\"}' "
+        f"'{base_url}api/generate'",
         "",
         f"Machine-readable options: {base_url}api/options   API docs: {base_url}docs",
         "",

@@ -22,12 +22,27 @@ async def get_options() -> dict[str, Any]:
     return {"options": options_metadata()}
 
 
-@router.api_route(
+ARCHIVE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {media: {} for media in FORMATS.values()}, "description": "The archive"},
+    304: {"description": "Unchanged (If-None-Match)"},
+    422: {"description": "Invalid options: each field, what is wrong, what is allowed"},
+    503: {"description": "Busy: retry after Retry-After seconds"},
+}
+
+
+@router.get(
     "/generate",
-    methods=["GET", "POST"],
     summary="The project as an archive with one top-level folder",
     response_class=Response,
-    responses={200: {"content": {media: {} for media in FORMATS.values()}}, 422: {}, 503: {}},
+    responses=ARCHIVE_RESPONSES,
+    operation_id="generate_get",
+)
+@router.post(
+    "/generate",
+    summary="The project as an archive (options as JSON or form)",
+    response_class=Response,
+    responses=ARCHIVE_RESPONSES,
+    operation_id="generate_post",
 )
 async def generate(request: Request, service: Service, format: ArchiveFormat = "zip") -> Response:  # noqa: A002
     archive = await service.archive(await resolved_options(request, {"format"}), format)
@@ -37,7 +52,10 @@ async def generate(request: Request, service: Service, format: ArchiveFormat = "
     return Response(archive.content, media_type=FORMATS[format], headers=headers)
 
 
-@router.api_route("/preview", methods=["GET", "POST"], summary="The files these options produce, and how to get them")
+@router.get("/preview", summary="The files these options produce, and how to get them", operation_id="preview_get")
+@router.post(
+    "/preview", summary="The files these options produce (options as JSON or form)", operation_id="preview_post"
+)
 async def preview(request: Request, service: Service) -> dict[str, Any]:
     resolved = await resolved_options(request)
     project = await service.project(resolved)
@@ -51,11 +69,17 @@ async def preview(request: Request, service: Service) -> dict[str, Any]:
     }
 
 
-@router.api_route(
+@router.get(
     "/preview/file",
-    methods=["GET", "POST"],
     response_class=PlainTextResponse,
     summary="One generated file's content",
+    operation_id="preview_file_get",
+)
+@router.post(
+    "/preview/file",
+    response_class=PlainTextResponse,
+    summary="One generated file's content",
+    operation_id="preview_file_post",
 )
 async def preview_file(request: Request, service: Service, path: Annotated[str, Query(max_length=300)]) -> Response:
     project = await service.project(await resolved_options(request, {"path"}))

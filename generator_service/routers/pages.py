@@ -5,6 +5,7 @@ curl and HTTPie get plain-text help instead of HTML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,23 +64,40 @@ def text_help(base_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tolerant_values(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
-    """For a share link: the valid values, and {field: reason} and {field: value} for those dropped."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+@dataclass
+class FormState:
+    """What the page shows: the values as given, errors per field, what had to be dropped, and the
+    options the preview uses (the given values minus those that broke a rule)."""
+
+    given: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    dropped: dict[str, str] = field(default_factory=dict)
+    resolved: dict[str, Any] = field(default_factory=dict)
+
+
+def read_form(raw: dict[str, Any]) -> FormState:
+    state = FormState()
     for key, value in raw.items():
         try:
-            values.update(parse_input({key: value}))
+            state.given.update(parse_input({key: value}))
         except OptionErrors as error:
-            errors.update(error.errors)
+            state.errors.update(error.errors)
+            state.dropped[key] = str(value)[:100]
+    usable = dict(state.given)
+    rules = load_options().rules
     for _ in range(len(load_options().options)):
         try:
-            return values, errors, resolve(values)
+            state.resolved = resolve(usable)
+            return state
         except OptionErrors as error:
-            errors.update(error.errors)
-            for field in error.errors:
-                values.pop(field, None)
-    return {}, errors, resolve({})
+            state.errors.update(error.errors)
+            for name in error.errors:
+                # Drop the value at fault; for a missing value, the option that made it necessary.
+                culprit = name if name in usable else (rules.RULES[name].depends_on or (name, None))[0]
+                if culprit in usable:
+                    state.dropped[culprit] = str(usable.pop(culprit))[:100]
+    state.resolved = resolve({})
+    return state
 
 
 def file_tree(project: Project) -> list[dict[str, Any]]:
@@ -101,8 +119,8 @@ async def index(request: Request, service: Service, file: str | None = None) -> 
     base_url = str(request.base_url)
     if wants_text(request):
         return PlainTextResponse(text_help(base_url))
-    raw = await raw_options(request, {"file"})
-    values, errors, resolved = tolerant_values(raw)
+    state = read_form(await raw_options(request, {"file"}))
+    resolved = state.resolved
     project, problem = None, None
     try:
         project = await service.project(resolved)
@@ -114,11 +132,13 @@ async def index(request: Request, service: Service, file: str | None = None) -> 
     query = option_query(resolved)
     context = {
         "option_set": load_options(),
-        "inactive": {name for name in resolved if not load_options().rules.is_active(name, resolved)},
-        "given": {key: value for key, value in raw.items() if key in values},
+        "inactive": {
+            name for name in resolved if not load_options().rules.is_active(name, {**resolved, **state.given})
+        },
+        "given": state.given,
         "resolved": resolved,
-        "errors": errors,
-        "dropped": {key: raw[key] for key in errors if key in raw},
+        "errors": state.errors,
+        "dropped": state.dropped,
         "project": project,
         "tree": file_tree(project) if project else [],
         "selected": selected,

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 from combinations import UNSUPPORTED_COMBINATIONS
-
-REPO_DIR = Path(__file__).resolve().parent.parent
-
-
-def cookiecutter_cli(tmp_path: Path, **values) -> subprocess.CompletedProcess:
-    """`cookiecutter --no-input <repo> key=value ...` with a private HOME (no replay files left around).
-
-    ``output`` holds stdout and stderr: cookiecutter prints the errors found
-    before the project folder exists, the pre_gen hook those found after.
-    """
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    arguments = [f"{key}={value}" for key, value in values.items()]
-    result = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / "out"), str(REPO_DIR), *arguments],
-        env={**os.environ, "HOME": str(home)},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    result.output = result.stdout + result.stderr
-    return result
+from conftest import REPO_DIR, cookiecutter_cli
 
 
 def generated(tmp_path: Path) -> list[Path]:

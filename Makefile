@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve bake test lint clean
+.PHONY: serve bake test browser lint clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ bake: $(BIN)/.installed  ## render the template with its defaults into build/
 	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir build .
 	@echo "Project in build/my_lambda_api - see its README.md"
 
-test: $(BIN)/.installed  ## every test, the slow ones (venvs, Lambda packages) included
+test: $(BIN)/.installed browser  ## every test, the slow ones (venvs, Lambda packages) included
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The browser test drives Debian's Chromium; install it where we may (root with apt-get).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -184,9 +184,13 @@ def parse_input(raw: Mapping[str, Any], option_set: OptionSet | None = None) -> 
 
 
 def _derive(option: Option, values: Mapping[str, Any]) -> str:
-    """A derived default (e.g. project_slug from project_name): our expression from cookiecutter.json,
-    rendered in a sandbox over values that passed the rules."""
-    return SandboxedEnvironment().from_string(option.derived).render(cookiecutter=values)
+    """A derived default (e.g. project_slug from project_name): our own expression from
+    cookiecutter.json, rendered in Jinja's sandbox. The values are data there, never template
+    code, and the result is validated like any given value."""
+    try:
+        return SandboxedEnvironment().from_string(option.derived).render(cookiecutter=values)
+    except Exception:  # e.g. a project_name that is no string: the rules report that field
+        return ""
 
 
 def resolve(values: Mapping[str, Any], option_set: OptionSet | None = None) -> dict[str, Any]:
@@ -195,15 +199,13 @@ def resolve(values: Mapping[str, Any], option_set: OptionSet | None = None) -> d
     Raises OptionErrors with every rule the values break: the pre_gen hook's rules.
     """
     option_set = option_set or load_options()
-    errors = option_set.rules.validate(values, option_set.raw_defaults)
-    if not errors:
-        resolved: dict[str, Any] = {}
-        for name, option in option_set.options.items():
-            if name in values:
-                resolved[name] = values[name]
-            else:
-                resolved[name] = _derive(option, resolved) if option.derived else option.default
-        errors = option_set.rules.validate(resolved, option_set.raw_defaults)
+    resolved: dict[str, Any] = {}
+    for name, option in option_set.options.items():
+        if name in values:
+            resolved[name] = values[name]
+        else:
+            resolved[name] = _derive(option, resolved) if option.derived else option.default
+    errors = option_set.rules.validate(resolved, option_set.raw_defaults)
     if errors:
         raise OptionErrors(errors)
     return resolved

@@ -1,81 +1,13 @@
-"""Shared helpers for the template tests: option combinations, interpreters, PostgreSQL."""
+"""Fixtures shared by all tests; plain helpers live in helpers.py."""
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import os
-import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
-
-REPO_DIR = Path(__file__).resolve().parent.parent
-CACHE_DIR = REPO_DIR / ".cache"
-sys.path.insert(0, str(REPO_DIR / "hooks"))
-# pytest-cookies renders the context itself, outside cookiecutter's own
-# sys.path patch that makes local_extensions.py importable.
-sys.path.append(str(REPO_DIR))
-
-PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def runtime_python(runtime: str) -> str:
-    """The interpreter for a Lambda runtime such as 'python3.13', or skip the test."""
-    version = runtime.removeprefix("python")
-    candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
-    candidates.append(shutil.which(f"python{version}"))
-    for candidate in filter(None, candidates):
-        # A pyenv shim exists on PATH even where it can't run this version: ask the interpreter.
-        answer = subprocess.run(
-            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if answer.returncode == 0 and answer.stdout.strip() == version:
-            return candidate
-    pytest.skip(f"Python {version} is not installed here; it is needed to run the {runtime} runtime")
-
-
-def run(command: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 600):
-    """Run a command; fail the test with its output if it fails."""
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, command))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def project_venv(project: Path, python: str) -> Path:
-    """A venv with the project's requirements/local.txt, shared by bakes with the same requirements."""
-    requirements = b"".join((project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt"))
-    key = hashlib.sha256(requirements + python.encode()).hexdigest()[:16]
-    venv = CACHE_DIR / "venvs" / key
-    if not (venv / ".complete").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = [sys.executable, "-m", "uv"]
-        run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
-        requirements_file = str(project / "requirements" / "local.txt")
-        run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", requirements_file])
-        (venv / ".complete").touch()
-    return venv
-
-
-def lambda_runtime_boto3(python: str) -> Path:
-    """boto3 in a folder of its own, as the Lambda Python runtime provides it outside the package."""
-    version = subprocess.run([python, "-c", "import sys; print(sys.version_info[1])"], capture_output=True, text=True)
-    target = CACHE_DIR / f"lambda-runtime-py3{version.stdout.strip()}"
-    if not (target / ".complete").exists():
-        shutil.rmtree(target, ignore_errors=True)
-        uv_pip = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python]
-        run([*uv_pip, "--target", str(target), "boto3"])
-        (target / ".complete").touch()
-    return target
+from helpers import PG_DSN
 
 
 @pytest.fixture
@@ -90,24 +22,3 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_DSN, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def cookiecutter_cli(tmp_path: Path, **values) -> subprocess.CompletedProcess:
-    """`cookiecutter --no-input <repo> key=value ...` with a private HOME (no replay files left around).
-
-    ``output`` holds stdout and stderr: cookiecutter prints the errors found
-    before the project folder exists, the pre_gen hook those found after.
-    """
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    arguments = [f"{key}={value}" for key, value in values.items()]
-    result = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / "out"), str(REPO_DIR), *arguments],
-        env={**os.environ, "HOME": str(home)},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    result.output = result.stdout + result.stderr
-    return result

@@ -7,7 +7,7 @@ import json
 import tarfile
 
 import pytest
-from conftest import zip_entries
+from helpers import zip_entries
 
 from generator_service.options import load_options
 

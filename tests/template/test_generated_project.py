@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from combinations import SUPPORTED_COMBINATIONS
-from conftest import PG_DSN, lambda_runtime_boto3, project_venv, run, runtime_python
+from helpers import PG_DSN, lambda_runtime_boto3, project_venv, run, runtime_python
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from combinations import UNSUPPORTED_COMBINATIONS
-from conftest import REPO_DIR, cookiecutter_cli
+from helpers import REPO_DIR, cookiecutter_cli
 
 
 def generated(tmp_path: Path) -> list[Path]:

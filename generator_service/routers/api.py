@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from generator_service.archive import FORMATS
 from generator_service.diagram import architecture_svg
-from generator_service.service import Service, commands, options_metadata, resolved_options
+from generator_service.service import Service, commands, option_query, options_metadata, resolved_options
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -66,6 +66,7 @@ async def preview(request: Request, service: Service) -> dict[str, Any]:
             {"path": file.path, "size": len(file.content), "executable": file.executable} for file in project.files
         ],
         "commands": commands(resolved, str(request.base_url), service.settings.template_source),
+        "query": option_query(resolved),  # the share link's query: only what differs from the defaults
     }
 
 

@@ -57,7 +57,7 @@
       const item = document.createElement("li");
       item.style.setProperty("--depth", parts.length - 1);
       const link = document.createElement("a");
-      const pageQuery = new URLSearchParams(query);
+      const pageQuery = new URLSearchParams(query);  // the share link's options, plus the file
       pageQuery.set("file", file.path);
       link.href = `/?${pageQuery}#file-view`;
       link.dataset.path = file.path;
@@ -80,7 +80,7 @@
     const preview = await response.json();
     showErrors({});
     currentQuery = query;
-    const shown = query.toString();
+    const shown = preview.query;
     history.replaceState(null, "", shown ? `/?${shown}` : "/");
     document.getElementById("share-link").href = shown ? `/?${shown}` : "/";
     document.getElementById("download-zip").href = `/api/generate?format=zip${shown ? "&" + shown : ""}`;
@@ -92,7 +92,7 @@
       const input = form.querySelector(`input[type=text][name="${name}"][placeholder]`);
       if (input && input.value === "" && !name.endsWith("_ids")) input.placeholder = value;
     }
-    renderTree(preview.files, query);
+    renderTree(preview.files, preview.query);
     const diagram = await fetch(`/api/diagram.svg?${query}`);
     if (diagram.ok) document.getElementById("diagram").innerHTML = await diagram.text();
   }

@@ -95,7 +95,9 @@ def read_form(raw: dict[str, Any]) -> FormState:
                 # Drop the value at fault; for a missing value, the option that made it necessary.
                 culprit = name if name in usable else (rules.RULES[name].depends_on or (name, None))[0]
                 if culprit in usable:
-                    state.dropped[culprit] = str(usable.pop(culprit))[:100]
+                    usable.pop(culprit)
+                    state.dropped[culprit] = str(raw.get(culprit, ""))[:100]
+                    state.errors.setdefault(culprit, f"needs {name}, which is not valid")
     state.resolved = resolve({})
     return state
 

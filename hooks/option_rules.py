@@ -115,15 +115,12 @@ def _check_bucket(name: str) -> str | None:
     return None
 
 
+def _free_text(help: str, min_length: int, max_length: int) -> Rule:
+    return Rule("project", help, FREE_TEXT, FREE_TEXT_ALLOWED, min_length=min_length, max_length=max_length)
+
+
 RULES: dict[str, Rule] = {
-    "project_name": Rule(
-        group="project",
-        help="Human-readable name, used in the README and page titles.",
-        pattern=FREE_TEXT,
-        allowed=FREE_TEXT_ALLOWED,
-        min_length=1,
-        max_length=80,
-    ),
+    "project_name": _free_text("Human-readable name, used in the README and page titles.", 1, 80),
     "project_slug": Rule(
         group="project",
         help="Folder and Python package name. Derived from the project name if left empty.",
@@ -133,21 +130,8 @@ RULES: dict[str, Rule] = {
         max_length=40,
         check=_check_slug,
     ),
-    "description": Rule(
-        group="project",
-        help="One line for the README and pyproject.toml.",
-        pattern=FREE_TEXT,
-        allowed=FREE_TEXT_ALLOWED,
-        max_length=200,
-    ),
-    "author_name": Rule(
-        group="project",
-        help="Goes into pyproject.toml.",
-        pattern=FREE_TEXT,
-        allowed=FREE_TEXT_ALLOWED,
-        min_length=1,
-        max_length=100,
-    ),
+    "description": _free_text("One line for the README and pyproject.toml.", 0, 200),
+    "author_name": _free_text("Goes into pyproject.toml.", 1, 100),
     "author_email": Rule(
         group="project",
         help="Goes into pyproject.toml.",

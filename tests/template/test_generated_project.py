@@ -23,35 +23,11 @@ from helpers import PG_DSN, lambda_runtime_boto3, project_venv, run, runtime_pyt
 
 pytestmark = pytest.mark.slow
 
+# One bake per shape of deployment; each builds a venv and a Lambda package.
 REPRESENTATIVE = [
-    pytest.param({}, id="defaults", marks=pytest.mark.xdist_group("defaults")),
-    pytest.param(
-        {
-            "project_name": "Rest Proxy Admin",
-            "python_runtime": "python3.12",
-            "django_version": "6.1",
-            "api_gateway": "rest_api",
-            "use_vpc": True,
-            "vpc_subnet_ids": "subnet-0123456789abcdef0,subnet-89abcdef",
-            "vpc_security_group_ids": "sg-0123456789abcdef0",
-            "use_rds_proxy": True,
-            "use_admin": True,
-        },
-        id="rest_api-rds_proxy-admin-py312-dj61",
-        marks=pytest.mark.xdist_group("rest_api-rds_proxy-admin-py312-dj61"),
-    ),
-    pytest.param(
-        {
-            "project_name": "Url Minimal",
-            "api_gateway": "function_url",
-            "database": "none",
-            "storage": "none",
-            "ci_tool": "none",
-            "django_version": "6.1",
-        },
-        id="function_url-no_db-no_storage",
-        marks=pytest.mark.xdist_group("function_url-no_db-no_storage"),
-    ),
+    pytest.param(*case.values, id=case.id, marks=pytest.mark.xdist_group(case.id))
+    for case in SUPPORTED_COMBINATIONS
+    if case.id in {"defaults", "rest_api-vpc-rds_proxy-admin-py312-dj61", "function_url-no_db-no_storage-no_ci"}
 ]
 MAX_PACKAGE_BYTES = 15 * 2**20
 

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve bake test browser lint clean
+.PHONY: serve bake test browser bench lint clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(BIN)/.installed browser  ## every test, the slow ones (venvs, Lambda pac
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 		&& apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
+
+bench: $(BIN)/.installed  ## benchmarks against their baselines, written to docs/benchmarks.md
+	@command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null; }
+	$(BIN)/python -m benchmarks.run
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

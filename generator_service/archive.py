@@ -25,7 +25,7 @@ def _mode(file: ProjectFile) -> int:
 
 def build_zip(top: str, files: Iterable[ProjectFile]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for file in sorted(files, key=lambda item: item.path):
             info = zipfile.ZipInfo(f"{top}/{file.path}", date_time=ZIP_TIME)
             info.create_system = 3  # Unix, so the mode below is honoured by unzip
@@ -39,7 +39,7 @@ def build_tar_gz(top: str, files: Iterable[ProjectFile]) -> bytes:
     buffer = io.BytesIO()
     # mtime=0 and no file name keep the gzip header constant.
     with (
-        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as compressed,
+        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as compressed,
         tarfile.open(fileobj=compressed, mode="w", format=tarfile.USTAR_FORMAT) as archive,
     ):
         for file in sorted(files, key=lambda item: item.path):

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator_service.config import get_settings
@@ -183,12 +184,17 @@ def parse_input(raw: Mapping[str, Any], option_set: OptionSet | None = None) -> 
     return values
 
 
+@cache
+def _derived_template(expression: str) -> Template:
+    return SandboxedEnvironment().from_string(expression)
+
+
 def _derive(option: Option, values: Mapping[str, Any]) -> str:
     """A derived default (e.g. project_slug from project_name): our own expression from
     cookiecutter.json, rendered in Jinja's sandbox. The values are data there, never template
     code, and the result is validated like any given value."""
     try:
-        return SandboxedEnvironment().from_string(option.derived).render(cookiecutter=values)
+        return _derived_template(option.derived).render(cookiecutter=values)
     except Exception:  # e.g. a project_name that is no string: the rules report that field
         return ""
 

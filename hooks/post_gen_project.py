@@ -1,40 +1,15 @@
-"""Remove the files of options that were not chosen.
-
-Files vary through Jinja if-blocks inside them; only whole files and folders
-that an option makes useless are listed here. ``{app}`` is the project package.
-"""
+"""Remove the files of options that were not chosen (the table is in hooks/unused_files.py)."""
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # leave no __pycache__ in the template checkout
+sys.path.insert(0, str(Path({{ template_dir | tojson }}) / "hooks"))
+
+from unused_files import remove_unused  # noqa: E402
+
 VALUES = json.loads({{ cookiecutter | tojson | tojson }})
 
-# (option, value that makes the paths useless, paths)
-REMOVE_WHEN = [
-    ("ci_tool", "none", [".github"]),
-    ("database", "none", ["{app}/migrations", "{app}/models.py"]),
-    ("storage", "none", ["config/settings/collectstatic.py"]),
-    ("use_admin", False, ["{app}/admin.py"]),
-]
-
-
-def remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    elif path.exists():
-        path.unlink()
-
-
-def main() -> int:
-    project = Path.cwd()
-    for option, value, paths in REMOVE_WHEN:
-        if VALUES[option] == value:
-            for relative in paths:
-                remove(project / relative.format(app=VALUES["project_slug"]))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    remove_unused(Path.cwd(), VALUES)

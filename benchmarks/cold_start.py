@@ -1,0 +1,130 @@
+"""Cold start as Lambda sees it: AWS's runtime client (awslambdaric) in a fresh interpreter, polling a
+Runtime API stand-in, from process start to the first response of an API Gateway v2 GET /health/."""
+
+from __future__ import annotations
+
+import compileall
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import run
+
+from benchmarks.packages import BENCH_DIR, Package
+from benchmarks.runtime_api import RuntimeAPI
+
+HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
+
+
+def http_event(method: str, path: str, body: str | None = None) -> dict:
+    headers = {"host": HOST, "x-forwarded-proto": "https", "content-type": "application/json"}
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "http": {"method": method, "path": path, "sourceIp": "203.0.113.1"},
+            "domainName": HOST,
+            "stage": "$default",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def lambda_runtime(python: str) -> Path:
+    """What the Lambda Python runtime provides outside the package: awslambdaric and boto3, compiled."""
+    target = BENCH_DIR / f"runtime-{Path(python).resolve().parent.parent.name}"
+    if not (target / ".complete").exists():
+        run(
+            [
+                sys.executable,
+                "-m",
+                "uv",
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                python,
+                "--target",
+                str(target),
+                "awslambdaric==4.2.2",
+                "boto3",
+            ]
+        )
+        run([python, "-m", "compileall", "-q", str(target)])
+        (target / ".complete").touch()
+    return target
+
+
+def trivial_handler_dir() -> Path:
+    folder = BENCH_DIR / "code" / "trivial"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "trivial.py").write_text('def handler(event, context):\n    return {"statusCode": 200, "body": "ok"}\n')
+    compileall.compile_dir(folder, quiet=1)
+    return folder
+
+
+def one_cold_start(python: str, code_dir: Path, handler: str, runtime: Path, env: dict) -> tuple[float, float]:
+    """(init seconds, seconds to the first response), both from process start."""
+    api = RuntimeAPI()  # a new one each time: a killed runtime's next poll must not take the next event
+    api.events.put(http_event("GET", "/health/"))
+    environment = {
+        **env,
+        "AWS_LAMBDA_RUNTIME_API": api.address,
+        "LAMBDA_TASK_ROOT": str(code_dir),
+        "PYTHONPATH": f"{code_dir}:{runtime}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+    }
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [python, "-s", "-S", "-m", "awslambdaric", handler],
+        cwd=code_dir,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        finished, status, body = api.responses.get(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+        api.close()
+    if status != 200 or json.loads(body).get("statusCode") != 200:
+        raise RuntimeError(f"{handler} failed: {body[:500]!r} {process.stderr.read()[-2000:]!r}")
+    return api.first_next_at - start, finished - start
+
+
+def measure(python: str, packages: list[Package], env_for: dict[str, dict], runs: int) -> list[dict]:
+    runtime = lambda_runtime(python)
+    subjects = [("floor: empty handler under awslambdaric", trivial_handler_dir(), "trivial.handler", {})]
+    subjects += [
+        (package.name, package.code_dir, package.handler, env_for.get(package.name, {})) for package in packages
+    ]
+    rows = []
+    for name, code_dir, handler, env in subjects:
+        samples = [one_cold_start(python, code_dir, handler, runtime, env) for _ in range(runs)]
+        init = sorted(sample[0] for sample in samples)
+        total = sorted(sample[1] for sample in samples)
+        rows.append(
+            {
+                "name": name,
+                "init_p50_ms": statistics.median(init) * 1000,
+                "first_response_p50_ms": statistics.median(total) * 1000,
+                "first_response_p90_ms": total[int(0.9 * (len(total) - 1))] * 1000,
+            }
+        )
+    bare = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([python, "-s", "-S", "-c", "pass"], check=True)
+        bare.append(time.perf_counter() - start)
+    rows.append({"name": "floor: bare interpreter start", "first_response_p50_ms": statistics.median(bare) * 1000})
+    return rows

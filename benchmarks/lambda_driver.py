@@ -1,0 +1,64 @@
+"""Run inside the runtime's interpreter: import a package's handler like Lambda's init, report the
+memory it holds, then time warm invocations. Prints one JSON line.
+
+Usage: python -s -S lambda_driver.py CODE_DIR RUNTIME_DIR HANDLER SPEC_JSON
+"""
+
+import json
+import statistics
+import sys
+import time
+
+code_dir, runtime_dir, handler_path, spec = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+sys.path[:0] = [code_dir]
+sys.path.append(runtime_dir)
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def timed(call, count: int) -> dict:
+    for _ in range(min(200, count)):
+        call()
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return {"p50_us": statistics.median(samples) * 1e6, "p99_us": samples[int(0.99 * (count - 1))] * 1e6}
+
+
+module_name, attribute = handler_path.rsplit(".", 1)
+handler = getattr(__import__(module_name), attribute)
+result = {"rss_after_init_kib": rss_kib()}
+
+if spec.get("setup_note_app"):
+    outcome = handler({"manage": "migrate --noinput"}, None)
+    from django.apps import apps
+
+    note = apps.get_model(spec["setup_note_app"], "Note").objects.create(title="benchmark", body="x" * 200)
+    for case in spec["cases"]:
+        case["event"]["rawPath"] = case["event"]["rawPath"].replace("{note}", str(note.pk))
+        case["event"]["requestContext"]["http"]["path"] = case["event"]["rawPath"]
+    from django.db import connections
+
+    connections.close_all()
+
+for case in spec["cases"]:
+    event = case["event"]
+    response = handler(event, None)
+    assert response["statusCode"] == 200, response
+    result[case["name"]] = timed(lambda event=event: handler(event, None), spec["count"])
+
+if spec.get("client_floor"):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=spec["host"])
+    path = spec["client_floor"]
+    assert client.get(path, secure=True).status_code == 200
+    result["django_test_client"] = timed(lambda: client.get(path, secure=True), spec["count"])
+
+print("RESULT " + json.dumps(result))

@@ -1,0 +1,177 @@
+"""The Lambda packages the benchmarks compare, each built the way its users would build it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers import CACHE_DIR, project_venv, run
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+BENCH_DIR = CACHE_DIR / "bench"
+DJANGO_FOR_BASELINE = "5.2.19"
+LARGEST = {
+    "project_name": "Largest",
+    "api_gateway": "rest_api",
+    "use_vpc": True,
+    "vpc_subnet_ids": "subnet-0123456789abcdef0,subnet-89abcdef",
+    "vpc_security_group_ids": "sg-0123456789abcdef0",
+    "use_rds_proxy": True,
+    "use_admin": True,
+}
+POOLED = {**LARGEST, "project_name": "Pooled", "use_admin": False}
+NO_DATABASE = {"project_name": "No Database", "database": "none", "storage": "none"}
+
+
+@dataclass
+class Package:
+    name: str
+    zip_path: Path
+    handler: str
+    code_dir: Path  # unzipped, with the zip's timestamps, as Lambda sees it
+
+    def sizes(self) -> tuple[int, int]:
+        with zipfile.ZipFile(self.zip_path) as archive:
+            return self.zip_path.stat().st_size, sum(info.file_size for info in archive.infolist())
+
+
+def unzip_like_lambda(zip_path: Path, target: Path) -> Path:
+    """Unpack keeping each entry's time (Zappa writes 1980-01-01), then make it read-only."""
+    if target.exists():
+        for path in [target, *target.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+        shutil.rmtree(target)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(target)
+        for info in archive.infolist():
+            timestamp = time.mktime((*info.date_time, 0, 0, -1))
+            os.utime(target / info.filename, (timestamp, timestamp))
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    return target
+
+
+def bake(values: dict, python: str) -> Path:
+    from cookiecutter.main import cookiecutter
+
+    output = BENCH_DIR / "projects"
+    with tempfile.TemporaryDirectory() as home:
+        config = Path(home) / "config.yaml"
+        config.write_text(f'replay_dir: "{home}/replay"\ncookiecutters_dir: "{home}/cc"\n')
+        project = cookiecutter(
+            str(REPO_DIR),
+            no_input=True,
+            extra_context=values,
+            output_dir=str(output),
+            overwrite_if_exists=True,
+            config_file=str(config),
+        )
+    return Path(project)
+
+
+def reuse(zip_path: Path) -> bool:
+    """BENCH_REUSE=1 keeps packages built by an earlier run (for working on the benchmarks themselves)."""
+    return os.environ.get("BENCH_REUSE") == "1" and zip_path.exists()
+
+
+def our_package(name: str, values: dict, python: str) -> Package:
+    zip_path = BENCH_DIR / "projects" / (values.get("project_name", "My Lambda API").lower().replace(" ", "_"))
+    zip_path = zip_path / ".zappa-build" / "production.zip"
+    if not reuse(zip_path):
+        project = bake(values, python)
+        venv = project_venv(project, python)
+        run([str(venv / "bin" / "python"), "scripts/build_package.py", "production"], cwd=project)
+    return Package(
+        name, zip_path, "lambda_function.lambda_handler", unzip_like_lambda(zip_path, BENCH_DIR / "code" / name)
+    )
+
+
+BASELINE_HANDLER = '''"""The recipe most tutorials give, named so that zappa package doesn't overwrite it."""
+import os
+
+import django
+from mangum import Mangum
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutorial.settings")
+django.setup()
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+handler = Mangum(get_asgi_application(), lifespan="off")
+'''
+
+
+def baseline_package(python: str) -> Package:
+    """`django-admin startproject` + a Mangum handler module, packaged by `zappa package` as set up by most guides."""
+    project = BENCH_DIR / "baseline"
+    zip_path = project / "baseline.zip"
+    if reuse(zip_path):
+        return Package(
+            "baseline",
+            zip_path,
+            "tutorial_handler.handler",
+            unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline"),
+        )
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    venv = project / "venv"
+    uv = [sys.executable, "-m", "uv"]
+    run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
+    run(
+        [
+            *uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(venv / "bin" / "python"),
+            f"django=={DJANGO_FOR_BASELINE}",
+            "mangum==0.22.0",
+            "zappa==0.63.0",
+        ]
+    )
+    run([str(venv / "bin" / "django-admin"), "startproject", "tutorial", "."], cwd=project)
+    (project / "tutorial_handler.py").write_text(BASELINE_HANDLER)
+    urls = project / "tutorial" / "urls.py"
+    urls.write_text(
+        urls.read_text().replace(
+            "urlpatterns = [",
+            "from django.http import JsonResponse\n\nurlpatterns = [\n"
+            "    path('health/', lambda request: JsonResponse({'status': 'ok'})),",
+        )
+    )
+    settings = project / "tutorial" / "settings.py"
+    settings.write_text(
+        settings.read_text()
+        .replace("DEBUG = True", "DEBUG = False")
+        .replace("ALLOWED_HOSTS = []", "ALLOWED_HOSTS = ['*']")
+    )
+    zappa_settings = {
+        "production": {
+            "project_name": "tutorial",
+            "runtime": "python3.13",
+            "aws_region": "us-east-1",
+            "s3_bucket": "tutorial-zappa",
+            "lambda_handler": "tutorial_handler.handler",
+            # The only change from Zappa's defaults: don't fetch wheels from PyPI (all but Zappa's own deps are pure Python).
+            "use_precompiled_packages": False,
+        }
+    }
+    (project / "zappa_settings.json").write_text(json.dumps(zappa_settings, indent=2))
+    zip_path = project / "baseline.zip"
+    run(
+        [str(venv / "bin" / "zappa"), "package", "production", "--output", str(zip_path)],
+        cwd=project,
+        env={**os.environ, "VIRTUAL_ENV": str(venv)},
+    )
+    return Package(
+        "baseline", zip_path, "tutorial_handler.handler", unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline")
+    )

@@ -1,0 +1,32 @@
+"""Which files of the generated project an option makes useless, and their removal.
+
+post_gen_project.py calls :func:`remove_unused` after cookiecutter renders; the generator site calls
+it too (it runs cookiecutter without hook subprocesses). Files only vary through Jinja if-blocks
+inside them; whole files and folders are listed here. ``{app}`` is the project package.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+# (option, value that makes the paths useless, paths)
+REMOVE_WHEN = [
+    ("ci_tool", "none", [".github"]),
+    ("database", "none", ["{app}/migrations", "{app}/models.py"]),
+    ("storage", "none", ["config/settings/collectstatic.py"]),
+    ("use_admin", False, ["{app}/admin.py"]),
+]
+
+
+def remove_unused(project: Path, values: Mapping[str, Any]) -> None:
+    for option, value, paths in REMOVE_WHEN:
+        if values[option] == value:
+            for relative in paths:
+                path = project / relative.format(app=values["project_slug"])
+                if path.is_dir():
+                    shutil.rmtree(path)
+                elif path.exists():
+                    path.unlink()

@@ -161,7 +161,7 @@ def baseline_package(python: str) -> Package:
             "aws_region": "us-east-1",
             "s3_bucket": "tutorial-zappa",
             "lambda_handler": "tutorial_handler.handler",
-            # The only change from Zappa's defaults: don't fetch wheels from PyPI (all but Zappa's own deps are pure Python).
+            # The one change from Zappa's defaults: fetch no wheels from PyPI (Django and Mangum are pure Python).
             "use_precompiled_packages": False,
         }
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import shlex
@@ -45,7 +46,8 @@ class GeneratorService:
         archive = self.archives.get(key)
         if archive is None:
             project = await self.project(resolved)
-            content = build_archive(archive_format, project.slug, project.files)
+            # In a thread: compressing takes milliseconds, and zlib lets other requests run meanwhile.
+            content = await asyncio.to_thread(build_archive, archive_format, project.slug, project.files)
             etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
             archive = Archive(f"{project.slug}.{archive_format}", content, etag)
             self.archives.put(key, archive)

@@ -20,6 +20,7 @@ which the hooks need to import hooks/option_rules.py (cookiecutter's
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -54,14 +55,15 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _trusted_sources() -> tuple[set[str], tuple[str, ...]]:
+@functools.cache
+def _trusted_sources() -> tuple[frozenset[str], tuple[str, ...]]:
     """Whole sources (the hooks) and tags (in cookiecutter.json and file names) the template wrote."""
     hooks = {path.read_text(encoding="utf-8") for path in (TEMPLATE_DIR / "hooks").glob("*_gen_project.py")}
     names = [*_strings(json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8")))]
     names += [path.name for path in (TEMPLATE_DIR / PROJECT_TEMPLATE).rglob("*")] + [PROJECT_TEMPLATE]
     tags = {tag for name in names for tag in TAG.findall(name)}
     # Longest first, so a tag is never cut short by another that starts alike.
-    return hooks, tuple(sorted(tags, key=len, reverse=True))
+    return frozenset(hooks), tuple(sorted(tags, key=len, reverse=True))
 
 
 class TemplateGuard(Extension):

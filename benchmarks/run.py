@@ -338,7 +338,7 @@ def part_generation(requests: int) -> dict:
         load(url, 1, 1, "same")
         cached = load(url, 1, requests * 5, "same")
         one_client = load(url, 1, requests, "unique")
-        eight_clients = load(url, 8, requests * 2, "unique")
+        eight_clients = load(url, 8, requests * 5, "unique")  # long enough for a steady state
         growth = {clients: load(url, clients, max(requests, clients * 3), "unique") for clients in (1, 4, 16)}
         from urllib.parse import urlencode
 

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     retry_after_seconds: int = 2
     cache_entries: int = 128
     max_body_bytes: int = 64 * 1024
-    work_dir: Path | None = None  # parent of the per-job folders; the system temp dir if unset
+    work_dir: Path | None = None  # parent of the per-job folders; /dev/shm, else the system temp dir, if unset
 
 
 @lru_cache

@@ -20,6 +20,7 @@ gets :class:`Busy` (the API answers 503 with Retry-After).
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import multiprocessing
 import os
@@ -82,6 +83,7 @@ def install_sandbox() -> None:
     generation, so Jinja would parse and compile every file again (most of a generation's time);
     the generated code depends only on the source and this class's fixed configuration.
     """
+    import cookiecutter.generate
     import cookiecutter.utils
     from cookiecutter.environment import StrictEnvironment
     from jinja2.sandbox import SandboxedEnvironment
@@ -98,22 +100,31 @@ def install_sandbox() -> None:
             return compiled[key]
 
     cookiecutter.utils.StrictEnvironment = SandboxedStrictEnvironment
+    # Cookiecutter sniffs every template file for binary content at every generation (a quarter of
+    # its time); the pinned template's files don't change while a worker lives.
+    cookiecutter.generate.is_binary = functools.lru_cache(maxsize=1024)(cookiecutter.generate.is_binary)
 
 
 def collect_files(project_dir: Path, output_dir: Path) -> tuple[ProjectFile, ...]:
-    """The generated files; refuses any path that leads outside the output folder."""
+    """The generated files; refuses a project folder outside the output folder and any link.
+
+    Walking without following links, every other entry lies inside the project folder.
+    """
     root = output_dir.resolve()
     project = project_dir.resolve()
     if not project.is_relative_to(root) or project == root:
         raise GenerationError("the project folder is outside the job's folder")
     files = []
-    for path in sorted(project.rglob("*")):
-        if path.is_symlink() or not path.resolve().is_relative_to(root):
-            raise GenerationError(f"{path.name} leads outside the job's folder")
-        if path.is_file():
-            relative = path.relative_to(project).as_posix()
-            files.append(ProjectFile(relative, bool(path.stat().st_mode & 0o111), path.read_bytes()))
-    return tuple(files)
+    for folder, folders, names in os.walk(project, followlinks=False):
+        for name in folders + names:
+            if os.path.islink(os.path.join(folder, name)):
+                raise GenerationError(f"{name} is a link; generated projects hold none")
+        for name in names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, project).replace(os.sep, "/")
+            with open(path, "rb") as file:
+                files.append(ProjectFile(relative, bool(os.stat(path).st_mode & 0o111), file.read()))
+    return tuple(sorted(files, key=lambda file: file.path))
 
 
 def remove_unused_files(template_dir: str, project_dir: Path, values: dict[str, Any]) -> None:
@@ -205,7 +216,11 @@ class Runner(Protocol):
 
 
 def _job_dir(settings: Settings) -> str:
-    return tempfile.mkdtemp(prefix="generation-", dir=settings.work_dir)
+    """A new job folder: in memory (/dev/shm) where there is one, since a generation is mostly file I/O."""
+    parent = settings.work_dir
+    if parent is None and os.access("/dev/shm", os.W_OK):
+        parent = "/dev/shm"
+    return tempfile.mkdtemp(prefix="generation-", dir=parent)
 
 
 class WorkerPool:

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import run
+from helpers import api_gateway_event, run
 
 from benchmarks.packages import BENCH_DIR, Package
 from benchmarks.runtime_api import RuntimeAPI
@@ -20,21 +20,7 @@ HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
 
 
 def http_event(method: str, path: str, body: str | None = None) -> dict:
-    headers = {"host": HOST, "x-forwarded-proto": "https", "content-type": "application/json"}
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {
-            "http": {"method": method, "path": path, "sourceIp": "203.0.113.1"},
-            "domainName": HOST,
-            "stage": "$default",
-        },
-        "body": body,
-        "isBase64Encoded": False,
-    }
+    return api_gateway_event("v2", method, path, HOST, body)
 
 
 def lambda_runtime(python: str) -> Path:

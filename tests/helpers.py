@@ -106,3 +106,40 @@ def zip_files(content: bytes) -> dict[str, tuple[bytes, bool]]:
             info.filename.split("/", 1)[1]: (archive.read(info), bool((info.external_attr >> 16) & 0o111))
             for info in archive.infolist()
         }
+
+
+def api_gateway_event(version: str, method: str, path: str, host: str, body: str | None = None) -> dict:
+    """An event as API Gateway sends it: payload 1.0 (REST API, stage "production") or 2.0 (HTTP API,
+    function URL)."""
+    headers = {"host": host, "x-forwarded-proto": "https", "user-agent": "test", "content-type": "application/json"}
+    if version == "v1":
+        return {
+            "resource": "/{proxy+}",
+            "path": path,
+            "httpMethod": method,
+            "headers": headers,
+            "multiValueHeaders": {key: [value] for key, value in headers.items()},
+            "queryStringParameters": None,
+            "multiValueQueryStringParameters": None,
+            "requestContext": {
+                "stage": "production",
+                "path": f"/production{path}",
+                "identity": {"sourceIp": "203.0.113.9"},
+            },
+            "body": body,
+            "isBase64Encoded": False,
+        }
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "http": {"method": method, "path": path, "sourceIp": "203.0.113.9"},
+            "domainName": host,
+            "stage": "$default",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from combinations import SUPPORTED_COMBINATIONS
-from helpers import PG_DSN, lambda_runtime_boto3, project_venv, run, runtime_python
+from helpers import PG_DSN, api_gateway_event, lambda_runtime_boto3, project_venv, run, runtime_python
 
 pytestmark = pytest.mark.slow
 
@@ -170,40 +170,6 @@ def invoke_package(project: Project, package: Path, tmp_path: Path, events: list
     return json.loads(lines[-1].removeprefix("RESULT "))
 
 
-def http_event(version: str, path: str, host: str) -> dict:
-    headers = {"host": host, "x-forwarded-proto": "https", "user-agent": "test"}
-    if version == "v1":
-        return {
-            "resource": "/{proxy+}",
-            "path": path,
-            "httpMethod": "GET",
-            "headers": headers,
-            "multiValueHeaders": {key: [value] for key, value in headers.items()},
-            "queryStringParameters": None,
-            "multiValueQueryStringParameters": None,
-            "requestContext": {
-                "stage": "production",
-                "path": f"/production{path}",
-                "identity": {"sourceIp": "203.0.113.9"},
-            },
-            "body": None,
-            "isBase64Encoded": False,
-        }
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {
-            "http": {"method": "GET", "path": path, "sourceIp": "203.0.113.9"},
-            "domainName": host,
-            "stage": "$default",
-        },
-        "isBase64Encoded": False,
-    }
-
-
 def test_package_answers_lambda_events(project, package, tmp_path, request):
     database_url = None
     if project.has_database:
@@ -214,12 +180,12 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
         host = "abcdefghijklmnop.lambda-url.{}.on.aws".format(project.context["aws_region"])
     events = [{"manage": "migrate --noinput"}] if project.has_database else []
     events += [
-        http_event("v2", "/health/", host),
-        http_event("v1", "/health/", host),
-        http_event("v2", "/health", host),
+        api_gateway_event("v2", "GET", "/health/", host),
+        api_gateway_event("v1", "GET", "/health/", host),
+        api_gateway_event("v2", "GET", "/health", host),
     ]
     if project.has_database:
-        events.append(http_event("v2", "/api/notes/", host))
+        events.append(api_gateway_event("v2", "GET", "/api/notes/", host))
 
     outcome = invoke_package(project, package, tmp_path, events, env)
     results = outcome["results"]

@@ -196,9 +196,23 @@ RULES: dict[str, Rule] = {
         group="data",
         help="Adds auth, sessions and the admin: more to load at every cold start.",
     ),
-    "keep_warm": Rule(
+    "cold_start": Rule(
         group="delivery",
-        help="Zappa pings the production function every 4 minutes; it keeps one instance warm.",
+        help="SnapStart restores a snapshot taken after init (billed per cache and restore); provisioned "
+        "concurrency keeps instances initialised (billed while idle); keep-warm pings one instance.",
+    ),
+    "provisioned_concurrency": Rule(
+        group="delivery",
+        help="Instances kept initialised in production, each billed all the time.",
+        minimum=1,
+        maximum=100,
+        depends_on=("cold_start", "provisioned_concurrency"),
+    ),
+    "ephemeral_storage": Rule(
+        group="aws",
+        help="Size of /tmp. SnapStart only works with the default 512 MB.",
+        minimum=512,
+        maximum=10240,
     ),
     "deployment_bucket": Rule(
         group="delivery",
@@ -315,6 +329,13 @@ def _combination_errors(values: Mapping[str, Any]) -> dict[str, str]:
             errors["use_admin"] = "the admin keeps users and sessions in a database: choose database=postgresql"
         elif values.get("storage") != "s3":
             errors["use_admin"] = "the admin's CSS and JavaScript are served from S3: choose storage=s3"
+    if values.get("cold_start") == "snap_start":
+        runtime = str(values.get("python_runtime", "python3.12")).removeprefix("python")
+        if tuple(int(part) for part in runtime.split(".") if part.isdigit()) < (3, 12):
+            errors["cold_start"] = "Lambda offers SnapStart for Python 3.12 and later"
+        storage = as_int(values.get("ephemeral_storage"))
+        if storage and storage > 512:
+            errors["ephemeral_storage"] = "SnapStart works only with 512 MB of /tmp: choose 512, or another cold_start"
     gateway_limits = {"http_api": 30, "rest_api": 29}
     limit = gateway_limits.get(values.get("api_gateway"))
     timeout = as_int(values.get("timeout_seconds"))
@@ -342,7 +363,9 @@ def validate(values: Mapping[str, Any], options: Mapping[str, Any] | None = None
         error = _value_error(rule, default, value) if is_active(name, values) else _inactive_error(value)
         if error:
             errors[name] = error
-    for name, error in _combination_errors(values).items():
+    # Combinations only among valid values: one bad value shouldn't raise a cascade of errors.
+    valid = {name: value for name, value in values.items() if name not in errors}
+    for name, error in _combination_errors(valid).items():
         errors.setdefault(name, error)
     return errors
 

@@ -19,14 +19,19 @@ REMOVE_WHEN = [
     ("storage", "none", ["config/settings/collectstatic.py"]),
     ("use_admin", False, ["{app}/admin.py"]),
 ]
+# Files kept only for one value of an option.
+KEEP_ONLY_WHEN = [
+    ("cold_start", "snap_start", ["tests/test_snapstart.py"]),
+]
 
 
 def remove_unused(project: Path, values: Mapping[str, Any]) -> None:
-    for option, value, paths in REMOVE_WHEN:
-        if values[option] == value:
-            for relative in paths:
-                path = project / relative.format(app=values["project_slug"])
-                if path.is_dir():
-                    shutil.rmtree(path)
-                elif path.exists():
-                    path.unlink()
+    unused = [paths for option, value, paths in REMOVE_WHEN if values[option] == value]
+    unused += [paths for option, value, paths in KEEP_ONLY_WHEN if values[option] != value]
+    for paths in unused:
+        for relative in paths:
+            path = project / relative.format(app=values["project_slug"])
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()

@@ -15,11 +15,19 @@ doesn't pay for it. Then each event is one of:
   (and the CI step that runs it);
 * Zappa's keep-warm ping: answered at once, without touching Django;
 * anything else, including Zappa's ``raw_command`` (arbitrary code): refused.
+{%- if cookiecutter.cold_start == "snap_start" %}
+
+Under SnapStart the init phase runs once per published version and new instances start from its
+snapshot. The runtime hooks at the end of this module make that snapshot hot and safe to share.
+{%- endif %}
 """
 
 import io
 import logging
 import os
+{%- if cookiecutter.cold_start == "snap_start" %}
+import random
+{%- endif %}
 import shlex
 import traceback
 from contextlib import redirect_stderr, redirect_stdout
@@ -120,3 +128,56 @@ def run_management_command(command: Any) -> dict[str, Any]:
     # Also to the log: `zappa manage` prints the invocation's log tail.
     logger.info("manage %s exited with %s\n%s%s", result["command"], status, result["output"], result["errors"])
     return result
+{%- if cookiecutter.cold_start == "snap_start" %}
+
+
+# SnapStart runtime hooks
+# ------------------------------------------------------------------------------
+# https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-python.html
+PRIMING_BODY = b'{"priming": true}'
+
+
+def priming_event() -> dict[str, Any]:
+    """A request that touches no database and no network: POST /api/echo/ on an allowed host."""
+    from django.conf import settings
+
+    host = next((host for host in settings.ALLOWED_HOSTS if host != "*"), "localhost")
+    host = f"priming{host}" if host.startswith(".") else host
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/api/echo/",
+        "rawQueryString": "",
+        "headers": {"host": host, "x-forwarded-proto": "https", "content-type": "application/json"},
+        "requestContext": {
+            "http": {"method": "POST", "path": "/api/echo/", "sourceIp": "127.0.0.1"},
+            "domainName": host,
+            "stage": "$default",
+        },
+        "body": PRIMING_BODY.decode(),
+        "isBase64Encoded": False,
+    }
+
+
+def prime_before_snapshot() -> None:
+    """Finish the lazy start-up work (URL resolver, middleware, view, JSON) so restored copies are hot,
+    then close every database connection: its socket would be dead, or shared, after a restore."""
+    response = http_adapter(priming_event(), None)
+    if response["statusCode"] != 200:
+        logger.warning("Priming request answered %s; the snapshot is less warm", response["statusCode"])
+    connections.close_all()
+
+
+def reseed_after_restore() -> None:
+    """Each restored copy starts from the same memory: give it its own random state."""
+    random.seed()
+
+
+try:
+    from snapshot_restore_py import register_after_restore, register_before_snapshot
+except ImportError:  # not on SnapStart's runtime, nor installed: nothing to register
+    pass
+else:
+    register_before_snapshot(prime_before_snapshot)
+    register_after_restore(reseed_after_restore)
+{%- endif %}

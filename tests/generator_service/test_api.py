@@ -93,17 +93,17 @@ def test_post_json_form_and_query_give_the_same_project(client):
 
 def test_preview_lists_files_and_commands(client):
     preview = client.get(
-        "/api/preview", params={"project_name": "Peek", "ci_tool": "none", "keep_warm": "false"}
+        "/api/preview", params={"project_name": "Peek", "ci_tool": "none", "cold_start": "none"}
     ).json()
 
     paths = {file["path"] for file in preview["files"]}
     assert "lambda_function.py" in paths and "zappa_settings.json" in paths
     assert not any(path.startswith(".github/") for path in paths)
     assert preview["commands"]["cookiecutter"] == (
-        "cookiecutter gh:example/cookiecutter-django-lambda --no-input project_name='Peek' keep_warm=false ci_tool=none"
+        "cookiecutter gh:example/cookiecutter-django-lambda --no-input project_name='Peek' cold_start=none ci_tool=none"
     ).replace("project_name='Peek'", "project_name=Peek")
     assert preview["commands"]["curl"].startswith("curl -fL -o peek.zip ")
-    assert "format=zip&project_name=Peek&keep_warm=false&ci_tool=none" in preview["commands"]["curl"]
+    assert "format=zip&project_name=Peek&cold_start=none&ci_tool=none" in preview["commands"]["curl"]
 
 
 def test_preview_file_content(client):

@@ -81,7 +81,16 @@ def test_zappa_settings_follow_the_options(baked):
     assert production["django_settings"] == "config.settings.production"
     assert production["memory_size"] == int(context["memory_size"])
     assert production["timeout_seconds"] == int(context["timeout_seconds"])
-    assert production["keep_warm"] is context["keep_warm"]
+    cold_start = context["cold_start"]
+    assert production["keep_warm"] is (cold_start == "keep_warm")
+    assert production.get("snap_start") == ("PublishedVersions" if cold_start == "snap_start" else None)
+    assert production.get("provisioned_concurrency") == (
+        int(context["provisioned_concurrency"]) if cold_start == "provisioned_concurrency" else None
+    )
+    assert production["ephemeral_storage"] == {"Size": int(context["ephemeral_storage"])}
+    # The dev stage never pays for warm instances.
+    assert dev["keep_warm"] is False
+    assert dev.get("snap_start", "None") == "None" and not dev.get("provisioned_concurrency")
     assert production["use_precompiled_packages"] is False  # the build must not download wheels
 
     gateway = context["api_gateway"]

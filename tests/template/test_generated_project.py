@@ -104,6 +104,8 @@ print(json.dumps({{
     "apigateway": cli.use_apigateway, "apigateway_version": cli.apigateway_version,
     "memory": cli.memory_size, "timeout": cli.timeout_seconds, "lambda_name": cli.lambda_name,
     "env": cli.aws_environment_variables, "keep_warm": cli.stage_config.get("keep_warm"),
+    "snap_start": cli.snap_start, "provisioned": cli.provisioned_concurrency,
+    "qualifier": cli.apigateway_lambda_qualifier,
 }}))
 """
     loaded = json.loads(project.run(str(project.bin / "python"), "-c", script).stdout.splitlines()[-1])
@@ -118,7 +120,14 @@ print(json.dumps({{
     assert loaded["apigateway"] is (context["api_gateway"] != "function_url")
     assert bool(loaded["vpc"]) is context["use_vpc"]
     assert loaded["timeout"] == int(context["timeout_seconds"])
-    assert loaded["keep_warm"] is (context["keep_warm"] and stage == "production")
+    production = stage == "production"
+    cold_start = context["cold_start"]
+    assert loaded["keep_warm"] is (cold_start == "keep_warm" and production)
+    assert loaded["snap_start"] == ("PublishedVersions" if cold_start == "snap_start" and production else "None")
+    wanted = int(context["provisioned_concurrency"]) if cold_start == "provisioned_concurrency" and production else None
+    assert loaded["provisioned"] == wanted
+    # Zappa points API Gateway at an alias for both (SnapStart never applies to $LATEST).
+    assert (loaded["qualifier"] is not None) is (production and cold_start in ("snap_start", "provisioned_concurrency"))
     assert loaded["env"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
 
 

@@ -1,0 +1,63 @@
+"""SnapStart runtime hooks, run the way the runtime runs them: every before-snapshot hook in the
+registry's order, a snapshot (here: fork), then every after-restore hook in each restored copy."""
+
+import json
+import os
+import random
+
+import pytest
+import snapshot_restore_py
+from django.db import connections
+
+import lambda_function
+from tests.lambda_events import EVENT_SOURCES, LambdaContext
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_hooks(registry):
+    for function, args, kwargs in registry:
+        function(*args, **kwargs)
+
+
+def test_hooks_are_registered():
+    before = [function for function, _, _ in snapshot_restore_py.get_before_snapshot()]
+    after = [function for function, _, _ in snapshot_restore_py.get_after_restore()]
+
+    assert lambda_function.prime_before_snapshot in before
+    assert lambda_function.reseed_after_restore in after
+
+
+def test_snapshot_holds_no_database_connection():
+    lambda_function.lambda_handler(EVENT_SOURCES["http_api"]("GET", "/health/"), LambdaContext())
+
+    run_hooks(snapshot_restore_py.get_before_snapshot())
+
+    assert all(connection.connection is None for connection in connections.all())
+
+
+def test_restored_copies_serve_and_draw_different_numbers():
+    run_hooks(snapshot_restore_py.get_before_snapshot())
+    random.seed(42)  # the state a snapshot would freeze: identical in every copy without the hook
+
+    outcomes = []
+    for _ in range(2):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a restored copy
+            os.close(read)
+            try:
+                run_hooks(snapshot_restore_py.get_after_restore())
+                event = EVENT_SOURCES["http_api"]("GET", "/health/")
+                response = lambda_function.lambda_handler(event, LambdaContext())
+                result = {"random": random.random(), "status": response["statusCode"]}  # noqa: S311
+                os.write(write, json.dumps(result).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            outcomes.append(json.loads(pipe.read()))
+        os.waitpid(pid, 0)
+
+    assert [outcome["status"] for outcome in outcomes] == [200, 200]
+    assert outcomes[0]["random"] != outcomes[1]["random"]

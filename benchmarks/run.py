@@ -278,6 +278,38 @@ def part_warm(python: str, packages: dict[str, Package], count: int) -> dict:
     }
 
 
+def part_snapstart(python: str, packages: dict[str, Package], runs: int) -> dict:
+    """First request right after init, with and without the before-snapshot priming, and the
+    after-restore hooks' time (the default project uses SnapStart)."""
+    database = create_database()
+    try:
+        env = {**SECRET_ENV, "DATABASE_URL": f"{PG_DSN.rsplit('/', 1)[0]}/{database}?sslmode=disable"}
+        package = packages["ours: default"]
+        driver(python, package, {"count": 1, "setup_note_app": "my_lambda_api", "cases": []}, env)  # migrate
+        samples = {}
+        for variant in ("unprimed", "primed"):
+            spec = {"snapstart": variant, "first_event": cold_start.http_event("GET", "/health/")}
+            samples[variant] = [driver(python, package, spec, env) for _ in range(runs)]
+    finally:
+        drop_database(database)
+
+    def median(variant: str, key: str) -> float:
+        return statistics.median(sample[key] for sample in samples[variant])
+
+    unprimed, primed = median("unprimed", "first_request_ms"), median("primed", "first_request_ms")
+    rows = [
+        ["first request after init, no priming", f"{unprimed:.1f}", "1.00"],
+        ["first request after init, primed before the snapshot", f"{primed:.1f}", f"{primed / unprimed:.2f}"],
+        ["after-restore hooks", f"{median('primed', 'after_restore_ms'):.3f}", "–"],
+    ]
+    return {
+        "title": f"SnapStart hooks, default project ({runs} fresh processes each; ms)",
+        "header": ["case", "p50", "vs no priming"],
+        "rows": rows,
+        "notes": ["The first request includes opening the database connection, closed before the snapshot."],
+    }
+
+
 def start_site(workers: int = 2) -> tuple[str, subprocess.Popen]:
     port = free_port()
     process = subprocess.Popen(
@@ -451,22 +483,24 @@ def markdown(table: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["size", "cold", "warm", "generation"], action="append")
+    parser.add_argument("--part", choices=["size", "cold", "warm", "snapstart", "generation"], action="append")
     parser.add_argument("--runs", type=int, default=15, help="cold starts per package")
     parser.add_argument("--count", type=int, default=5000, help="warm invocations per case")
     parser.add_argument("--requests", type=int, default=30, help="generation requests per measurement")
     args = parser.parse_args()
-    parts = args.part or ["size", "cold", "warm", "generation"]
+    parts = args.part or ["size", "cold", "warm", "snapstart", "generation"]
     python = runtime_python(RUNTIME)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     tables = []
-    packages = build_packages(python) if {"size", "cold", "warm"} & set(parts) else {}
+    packages = build_packages(python) if {"size", "cold", "warm", "snapstart"} & set(parts) else {}
     if "size" in parts:
         tables.append(part_size(packages))
     if "cold" in parts:
         tables.append(part_cold(python, packages, args.runs))
     if "warm" in parts:
         tables.append(part_warm(python, packages, args.count))
+    if "snapstart" in parts:
+        tables.append(part_snapstart(python, packages, args.runs))
     if "generation" in parts:
         tables.append(part_generation(args.requests))
     report = "\n".join(markdown(table) for table in tables)

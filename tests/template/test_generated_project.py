@@ -90,7 +90,11 @@ def test_generated_test_suite_passes_on_postgresql(project):
 
 
 @pytest.mark.parametrize("stage", ["dev", "production"])
-def test_zappa_loads_the_settings(project, stage):
+@pytest.mark.parametrize("values", SUPPORTED_COMBINATIONS)
+def test_zappa_loads_the_settings_of_every_combination(cookies_session, values, stage):
+    result = cookies_session.bake(extra_context=values)
+    assert result.exit_code == 0, result.exception
+    project = Project(Path(result.project_path), result.context)
     script = f"""
 import json
 from zappa.cli import ZappaCLI

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import hashlib
 import io
@@ -46,18 +48,31 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None, ti
     return result
 
 
+@contextlib.contextmanager
+def exclusive(path: Path):
+    """One process at a time (pytest-xdist workers build the same cached venvs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def project_venv(project: Path, python: str) -> Path:
     """A venv with the project's requirements/local.txt, shared by bakes with the same requirements."""
     requirements = b"".join((project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt"))
     key = hashlib.sha256(requirements + python.encode()).hexdigest()[:16]
     venv = CACHE_DIR / "venvs" / key
-    if not (venv / ".complete").exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        uv = [sys.executable, "-m", "uv"]
-        run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
-        requirements_file = str(project / "requirements" / "local.txt")
-        run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", requirements_file])
-        (venv / ".complete").touch()
+    with exclusive(venv):
+        if not (venv / ".complete").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            uv = [sys.executable, "-m", "uv"]
+            run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
+            requirements_file = str(project / "requirements" / "local.txt")
+            run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", requirements_file])
+            (venv / ".complete").touch()
     return venv
 
 
@@ -65,11 +80,12 @@ def lambda_runtime_boto3(python: str) -> Path:
     """boto3 in a folder of its own, as the Lambda Python runtime provides it outside the package."""
     version = subprocess.run([python, "-c", "import sys; print(sys.version_info[1])"], capture_output=True, text=True)
     target = CACHE_DIR / f"lambda-runtime-py3{version.stdout.strip()}"
-    if not (target / ".complete").exists():
-        shutil.rmtree(target, ignore_errors=True)
-        uv_pip = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python]
-        run([*uv_pip, "--target", str(target), "boto3"])
-        (target / ".complete").touch()
+    with exclusive(target):
+        if not (target / ".complete").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            uv_pip = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python]
+            run([*uv_pip, "--target", str(target), "boto3"])
+            (target / ".complete").touch()
     return target
 
 

@@ -193,7 +193,10 @@ class Worker:
 
     def run(self, job: dict[str, Any], timeout: float) -> Project:
         """Blocking: send a job and wait for its result."""
-        self.connection.send(job)
+        try:
+            self.connection.send(job)
+        except OSError as error:  # the worker died while idle
+            raise WorkerStopped("the generation worker stopped; try again") from error
         if not self.connection.poll(timeout):
             raise GenerationTimeout(f"generation took longer than {timeout:g} s")
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 
 import pytest
 
@@ -63,6 +64,7 @@ def test_overrunning_job_is_stopped_and_its_worker_replaced(tmp_path):
         pool = WorkerPool(settings(tmp_path, generation_timeout_seconds=0.01))
         try:
             pid_before = pool.idle._queue[0].process.pid
+            os.kill(pid_before, signal.SIGSTOP)  # a worker that hangs: it can't finish in time
             with pytest.raises(GenerationTimeout):
                 await pool.generate(VALUES)
             assert list(tmp_path.iterdir()) == []
@@ -82,9 +84,10 @@ def test_killed_worker_gives_a_clean_error_and_is_replaced(tmp_path):
         pool = WorkerPool(settings(tmp_path))
         try:
             worker = pool.idle._queue[0]
+            os.kill(worker.process.pid, signal.SIGSTOP)  # so the job can't finish before the kill
             task = asyncio.create_task(pool.generate(VALUES))
             await asyncio.sleep(0.05)
-            os.kill(worker.process.pid, 9)
+            os.kill(worker.process.pid, signal.SIGKILL)
             with pytest.raises(WorkerStopped):
                 await task
             return await pool.generate(VALUES)

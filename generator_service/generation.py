@@ -127,12 +127,18 @@ def collect_files(project_dir: Path, output_dir: Path) -> tuple[ProjectFile, ...
     return tuple(sorted(files, key=lambda file: file.path))
 
 
-def remove_unused_files(template_dir: str, project_dir: Path, values: dict[str, Any]) -> None:
-    """The post_gen hook's work, done in this process: hooks/unused_files.py of the template."""
+@functools.cache
+def _unused_files_module(template_dir: str) -> Any:
+    """hooks/unused_files.py of the template, loaded once per process (the hooks folder is no package)."""
     spec = importlib.util.spec_from_file_location("unused_files", Path(template_dir) / "hooks" / "unused_files.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.remove_unused(project_dir, values)
+    return module
+
+
+def remove_unused_files(template_dir: str, project_dir: Path, values: dict[str, Any]) -> None:
+    """The post_gen hook's work, done in this process."""
+    _unused_files_module(template_dir).remove_unused(project_dir, values)
 
 
 def generate_in_folder(template_dir: str, values: dict[str, Any], job_dir: str) -> Project:

@@ -20,6 +20,7 @@ gets :class:`Busy` (the API answers 503 with Retry-After).
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import importlib.util
 import multiprocessing
@@ -66,6 +67,22 @@ class GenerationTimeout(GenerationError):
 
 class WorkerStopped(GenerationError):
     """The worker process died mid-job (killed, out of memory)."""
+
+
+# Errors of the job folder's disk: the server's trouble, told without the server's paths.
+DISK_ERRORS = {
+    errno.ENOSPC: "the server's disk is full",
+    errno.EDQUOT: "the server's disk quota is used up",
+    errno.EROFS: "the server's work folder is read-only",
+    errno.EACCES: "the server may not write its work folder",
+    errno.EPERM: "the server may not write its work folder",
+}
+
+
+def describe_failure(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno in DISK_ERRORS:
+        return f"{DISK_ERRORS[error.errno]}; nothing was kept, try again later"
+    return f"{type(error).__name__}: {error}"
 
 
 # --- inside the worker process ------------------------------------------------------------------
@@ -183,7 +200,7 @@ def worker_main(connection: Connection, template_dir: str) -> None:
         try:
             connection.send(("ok", generate_in_folder(template_dir, job["values"], job["job_dir"])))
         except Exception as error:  # reported to the caller, the worker lives on
-            connection.send(("error", f"{type(error).__name__}: {error}"))
+            connection.send(("error", describe_failure(error)))
 
 
 # --- in the server process ----------------------------------------------------------------------
@@ -229,7 +246,10 @@ def _job_dir(settings: Settings) -> str:
     parent = settings.work_dir
     if parent is None and os.access("/dev/shm", os.W_OK):
         parent = "/dev/shm"
-    return tempfile.mkdtemp(prefix="generation-", dir=parent)
+    try:
+        return tempfile.mkdtemp(prefix="generation-", dir=parent)
+    except OSError as error:
+        raise GenerationError(describe_failure(error)) from error
 
 
 class WorkerPool:
@@ -247,8 +267,8 @@ class WorkerPool:
         if self.admission.locked():
             raise Busy("all generation workers are busy")
         async with self.admission:
+            job_dir = _job_dir(self.settings)  # before taking a worker: a full disk must not lose one
             worker = await self.idle.get()
-            job_dir = _job_dir(self.settings)
             try:
                 job = {"values": values, "job_dir": job_dir}
                 return await asyncio.to_thread(worker.run, job, self.settings.generation_timeout_seconds)
@@ -293,7 +313,7 @@ class InProcessRunner:
             except GenerationError:
                 raise
             except Exception as error:
-                raise GenerationError(f"{type(error).__name__}: {error}") from error
+                raise GenerationError(describe_failure(error)) from error
             finally:
                 shutil.rmtree(job_dir, ignore_errors=True)
                 tempfile.tempdir = saved_tempdir

@@ -57,8 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(GenerationError)
     async def failed(request: Request, error: GenerationError) -> JSONResponse:
+        # The server's trouble, not the request's: worth retrying, so say when.
         status = 504 if isinstance(error, GenerationTimeout) else 503
-        return JSONResponse({"detail": f"generation failed: {error}"}, status_code=status)
+        headers = {"Retry-After": str(settings.retry_after_seconds)}
+        return JSONResponse({"detail": f"generation failed: {error}"}, status_code=status, headers=headers)
 
     return app
 

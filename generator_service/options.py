@@ -45,6 +45,10 @@ def rules_module(template_dir: Path):
     return module
 
 
+class Repeated(list):
+    """The values of a key a request gave more than once (query, form or JSON object)."""
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -171,7 +175,7 @@ def parse_input(raw: Mapping[str, Any], option_set: OptionSet | None = None) -> 
             errors[shown] = "cannot be set: the site renders its own template only"
         elif key not in option_set.options:
             errors[shown] = "is not an option; options are: " + ", ".join(option_set.options)
-        elif isinstance(value, list):
+        elif isinstance(value, Repeated):
             errors[key] = "was given more than once"
         elif isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
             errors[key] = f"must be at most {MAX_VALUE_LENGTH} characters"
@@ -212,9 +216,19 @@ def resolve(values: Mapping[str, Any], option_set: OptionSet | None = None) -> d
         else:
             resolved[name] = _derive(option, resolved) if option.derived else option.default
     errors = option_set.rules.validate(resolved, option_set.raw_defaults)
+    for name in errors.keys() - values.keys():
+        if name in option_set.options and option_set.options[name].derived:
+            errors[name] += _derivation_hint(option_set.options[name], resolved[name])
     if errors:
         raise OptionErrors(errors)
     return resolved
+
+
+def _derivation_hint(option: Option, value: Any) -> str:
+    """For a derived default that broke a rule: where it came from, so the user knows what to change."""
+    sources = " and ".join(dict.fromkeys(re.findall(r"cookiecutter\.(\w+)", option.derived or "")))
+    shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "..."
+    return f" (made from {sources} as {shown!r}: set {option.name} yourself or change {sources})"
 
 
 def non_default(resolved: Mapping[str, Any], option_set: OptionSet | None = None) -> dict[str, Any]:

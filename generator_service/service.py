@@ -16,7 +16,15 @@ from fastapi.responses import JSONResponse
 from generator_service.archive import build_archive
 from generator_service.config import Settings
 from generator_service.generation import Project, ProjectCache, make_runner
-from generator_service.options import OptionErrors, allowed_values, load_options, non_default, parse_input, resolve
+from generator_service.options import (
+    OptionErrors,
+    Repeated,
+    allowed_values,
+    load_options,
+    non_default,
+    parse_input,
+    resolve,
+)
 
 
 @dataclass(frozen=True)
@@ -75,12 +83,13 @@ async def raw_options(request: Request, reserved: set[str]) -> dict[str, Any]:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("application/json"):
             try:
-                body = json.loads(await request.body() or b"{}")
+                # As pairs: json.loads alone would keep the last of a repeated key without a word.
+                body = json.loads(await request.body() or b"{}", object_pairs_hook=_Pairs)
             except (ValueError, UnicodeDecodeError) as error:
                 raise OptionErrors({"body": "is not valid JSON"}) from error
-            if not isinstance(body, dict):
+            if not isinstance(body, _Pairs):
                 raise OptionErrors({"body": "must be a JSON object of option names and values"})
-            items += list(body.items())
+            items += body
         elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             items += list((await request.form()).multi_items())
         elif await request.body():
@@ -89,8 +98,16 @@ async def raw_options(request: Request, reserved: set[str]) -> dict[str, Any]:
     for key, value in items:
         if key in reserved:
             continue
-        values[key] = [values[key], value] if key in values else value
+        if key in values:
+            earlier = values[key]
+            values[key] = Repeated([*(earlier if isinstance(earlier, Repeated) else [earlier]), value])
+        else:
+            values[key] = value
     return values
+
+
+class _Pairs(list):
+    """A JSON object as its (key, value) pairs, in order."""
 
 
 async def resolved_options(request: Request, reserved: set[str] = frozenset()) -> dict[str, Any]:

@@ -53,6 +53,22 @@ def test_repeated_parameter_is_rejected(client):
     assert "given more than once" in errors["aws_region"]["message"]
 
 
+def test_repeated_json_key_is_rejected_not_silently_dropped(client):
+    body = '{"aws_region": "us-east-1", "aws_region": "eu-west-1", "aws_region": "us-west-2"}'
+    response = client.post("/api/generate", content=body, headers={"content-type": "application/json"})
+
+    assert "given more than once" in errors_of(response)["aws_region"]["message"]
+
+
+def test_derived_value_error_says_what_it_was_made_from(client):
+    errors = errors_of(client.get("/api/generate", params={"project_name": "Café API"}))
+
+    assert errors["project_slug"]["message"] == (
+        "project_slug: may only contain a lowercase letter, then lowercase letters, digits and _ "
+        "(made from project_name as 'café_api': set project_slug yourself or change project_name)"
+    )
+
+
 @pytest.mark.parametrize(
     "body", ['["a"]', '"text"', "{not json", '{"use_vpc": {"nested": 1}}', '{"memory_size": null}']
 )
@@ -77,6 +93,6 @@ def test_oversized_body_is_refused(client):
 def test_html_special_characters_are_escaped_on_the_page(client):
     page = client.get("/", params={"project_name": "<script>alert(1)</script>"}, headers={"user-agent": "Mozilla/5.0"})
 
-    assert page.status_code == 200
+    assert page.status_code == 422  # still the page, with the field marked
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text

@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from generator_service.archive import FORMATS
 from generator_service.diagram import architecture_svg
+from generator_service.openapi import GENERATION_FAILED, INVALID, TOO_LARGE, option_parameters, options_body
 from generator_service.service import Service, commands, option_query, options_metadata, resolved_options
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -22,11 +23,14 @@ async def get_options() -> dict[str, Any]:
     return {"options": options_metadata()}
 
 
+# Options in the query string (GET) or the body (POST): what the schema says about each.
+IN_QUERY = {"openapi_extra": {"parameters": option_parameters()}}
+IN_BODY = {"openapi_extra": {"requestBody": options_body()}}
+GENERATES = {**INVALID, **GENERATION_FAILED}
 ARCHIVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {media: {} for media in FORMATS.values()}, "description": "The archive"},
     304: {"description": "Unchanged (If-None-Match)"},
-    422: {"description": "Invalid options: each field, what is wrong, what is allowed"},
-    503: {"description": "Busy: retry after Retry-After seconds"},
+    **GENERATES,
 }
 
 
@@ -36,13 +40,15 @@ ARCHIVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses=ARCHIVE_RESPONSES,
     operation_id="generate_get",
+    **IN_QUERY,
 )
 @router.post(
     "/generate",
     summary="The project as an archive (options as JSON or form)",
     response_class=Response,
-    responses=ARCHIVE_RESPONSES,
+    responses={**ARCHIVE_RESPONSES, **TOO_LARGE},
     operation_id="generate_post",
+    **IN_BODY,
 )
 async def generate(request: Request, service: Service, format: ArchiveFormat = "zip") -> Response:  # noqa: A002
     archive = await service.archive(await resolved_options(request, {"format"}), format)
@@ -52,9 +58,19 @@ async def generate(request: Request, service: Service, format: ArchiveFormat = "
     return Response(archive.content, media_type=FORMATS[format], headers=headers)
 
 
-@router.get("/preview", summary="The files these options produce, and how to get them", operation_id="preview_get")
+@router.get(
+    "/preview",
+    summary="The files these options produce, and how to get them",
+    operation_id="preview_get",
+    responses=GENERATES,
+    **IN_QUERY,
+)
 @router.post(
-    "/preview", summary="The files these options produce (options as JSON or form)", operation_id="preview_post"
+    "/preview",
+    summary="The files these options produce (options as JSON or form)",
+    operation_id="preview_post",
+    responses={**GENERATES, **TOO_LARGE},
+    **IN_BODY,
 )
 async def preview(request: Request, service: Service) -> dict[str, Any]:
     resolved = await resolved_options(request)
@@ -70,17 +86,29 @@ async def preview(request: Request, service: Service) -> dict[str, Any]:
     }
 
 
+# Response, not PlainTextResponse, as the route's class: FastAPI would list the JSON errors as text/plain.
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file's text", "content": {"text/plain": {"schema": {"type": "string"}}}},
+    404: {"description": "No file of that path in the project", "content": {"text/plain": {}}},
+    **GENERATES,
+}
+
+
 @router.get(
     "/preview/file",
-    response_class=PlainTextResponse,
+    response_class=Response,
     summary="One generated file's content",
     operation_id="preview_file_get",
+    responses=FILE_RESPONSES,
+    **IN_QUERY,
 )
 @router.post(
     "/preview/file",
-    response_class=PlainTextResponse,
+    response_class=Response,
     summary="One generated file's content",
     operation_id="preview_file_post",
+    responses={**FILE_RESPONSES, **TOO_LARGE},
+    **IN_BODY,
 )
 async def preview_file(request: Request, service: Service, path: Annotated[str, Query(max_length=300)]) -> Response:
     project = await service.project(await resolved_options(request, {"path"}))
@@ -90,6 +118,12 @@ async def preview_file(request: Request, service: Service, path: Annotated[str, 
     return PlainTextResponse(file.content.decode("utf-8", errors="replace"))
 
 
-@router.get("/diagram.svg", summary="What these options deploy, as an SVG picture", response_class=Response)
+@router.get(
+    "/diagram.svg",
+    summary="What these options deploy, as an SVG picture",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The diagram"}, **INVALID},
+    **IN_QUERY,
+)
 async def diagram(request: Request) -> Response:
     return Response(architecture_svg(await resolved_options(request)), media_type="image/svg+xml")

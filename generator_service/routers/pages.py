@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from generator_service.diagram import architecture_svg
 from generator_service.generation import Busy, GenerationError, Project
+from generator_service.openapi import option_parameters
 from generator_service.options import OptionErrors, load_options, parse_input, resolve
 from generator_service.service import Service, commands, option_query, raw_options
 
@@ -81,7 +82,8 @@ def read_form(raw: dict[str, Any]) -> FormState:
         try:
             state.given.update(parse_input({key: value}))
         except OptionErrors as error:
-            state.errors.update(error.errors)
+            # Keyed by the key as given (the page escapes it), so the notice can say what was wrong.
+            state.errors[key] = next(iter(error.errors.values()))
             state.dropped[key] = str(value)[:100]
     usable = dict(state.given)
     rules = load_options().rules
@@ -116,7 +118,16 @@ def file_tree(project: Project) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/", response_class=HTMLResponse, summary="The generator page (plain-text help for curl and HTTPie)")
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    summary="The generator page (plain-text help for curl and HTTPie)",
+    responses={
+        200: {"content": {"text/html": {}, "text/plain": {}}, "description": "The page, or help for curl"},
+        422: {"content": {"text/html": {}}, "description": "The page, with each invalid option marked"},
+    },
+    openapi_extra={"parameters": option_parameters()},
+)
 async def index(request: Request, service: Service, file: str | None = None) -> Response:
     base_url = str(request.base_url)
     if wants_text(request):
@@ -150,4 +161,6 @@ async def index(request: Request, service: Service, file: str | None = None) -> 
         "commands": commands(resolved, base_url, service.settings.template_source),
         "diagram": architecture_svg(resolved),
     }
-    return templates.TemplateResponse(request, "index.html", context)
+    # The page still shows the form (and a preview of what was usable), but says the input was bad.
+    status = 422 if state.errors else 200
+    return templates.TemplateResponse(request, "index.html", context, status_code=status)

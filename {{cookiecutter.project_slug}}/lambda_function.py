@@ -35,8 +35,10 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
+from django.conf import settings  # noqa: E402
 from django.core.management import ManagementUtility  # noqa: E402
 from django.db import connections  # noqa: E402
+from django.utils.log import configure_logging  # noqa: E402
 
 from config.lambda_adapter import DjangoLambdaAdapter  # noqa: E402
 from config.wsgi import application  # noqa: E402  (sets Django up)
@@ -45,9 +47,10 @@ logger = logging.getLogger(__name__)
 
 http_adapter = DjangoLambdaAdapter(application)
 
-# Commands that run code typed by whoever invokes the function, or make no sense in Lambda.
+# Commands that run code typed by whoever invokes the function, print secrets, or make no sense in Lambda.
 REFUSED_COMMANDS = {
     "dbshell": "needs an interactive terminal",
+    "diffsettings": "it prints SECRET_KEY and the database password, which would land in the logs",
     "runserver": "Lambda is the server",
     "shell": "it runs arbitrary code; write a management command instead",
 }
@@ -119,6 +122,10 @@ def run_management_command(command: Any) -> dict[str, Any]:
             status = 1
         finally:
             connections.close_all()
+    # ManagementUtility runs django.setup() again, which re-applied LOGGING while sys.stdout was the
+    # buffer above: point the log handlers back at the real stdout, or every later log line of this
+    # instance would go to that discarded buffer instead of CloudWatch.
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     result = {
         "command": shlex.join(argv),
         "exit_status": status,

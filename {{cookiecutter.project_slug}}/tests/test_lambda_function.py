@@ -1,6 +1,7 @@
 """The Lambda entry point, called the way Lambda calls it, with each event source."""
 
 import json
+import logging
 
 import pytest
 
@@ -128,8 +129,16 @@ def test_failing_manage_command_fails_the_invocation():
     assert "Unknown command" in failure.value.result["errors"]
 
 
-@pytest.mark.parametrize("command", ["shell -c 'import os'", "dbshell", "runserver"])
-def test_manage_refuses_commands_that_run_typed_code(command):
+def test_logs_still_reach_stdout_after_a_management_command(capsys):
+    # The command's django.setup() reconfigures logging while its output is being captured.
+    invoke({"manage": "check"})
+    logging.getLogger("lambda_function").warning("logged after the command")
+
+    assert "logged after the command" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["shell -c 'import os'", "dbshell", "runserver", "diffsettings"])
+def test_manage_refuses_unsafe_commands(command):
     with pytest.raises(lambda_function.ManagementCommandFailed, match="refused") as failure:
         invoke({"manage": command})
 

@@ -1,0 +1,141 @@
+"""The generator site under a real uvicorn on 127.0.0.1, in a sandbox of its own folders.
+
+The server runs with its own HOME, TMPDIR, working folder and job folder, so a test can
+count what it leaves behind, and under the audit hook (audit_hook.py) in the server and
+every worker it spawns, so a test can see every path they changed and process they started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2 as httpx
+from audit_hook import audited_environment, changes_outside
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def process_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def child_pids(pid: int) -> set[int]:
+    children = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children.update(int(child) for child in (task / "children").read_text().split())
+    return children
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    root: Path  # holds home/, tmp/, cwd/, jobs/, the audit log and the server's output
+
+    @property
+    def sandbox_folders(self) -> dict[str, Path]:
+        return {name: self.root / name for name in ("home", "tmp", "cwd", "jobs")}
+
+    def leftovers(self) -> dict[str, list[str]]:
+        """Entries in the server's HOME, TMPDIR, working and job folders (replay files, temp files, jobs)."""
+        return {
+            name: sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+            for name, folder in self.sandbox_folders.items()
+        }
+
+    def workers(self) -> set[int]:
+        return child_pids(self.process.pid)
+
+    def rss_kib(self) -> int:
+        """Resident memory of the server and its workers."""
+        return sum(process_rss_kib(pid) for pid in {self.process.pid, *self.workers()})
+
+    def audit_mark(self) -> int:
+        return (self.root / "audit.log").stat().st_size
+
+    def writes_outside_jobs(self, mark: int) -> list[str]:
+        """What the server changed outside its job folder since mark, and the processes it started."""
+        return changes_outside(self.root / "audit.log", [self.root / "jobs"], mark)
+
+    def output(self) -> str:
+        return (self.root / "server.log").read_text(errors="replace")
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/api/options", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"uvicorn did not start:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def live_server(root: Path, **settings: object) -> Iterator[LiveServer]:
+    """uvicorn serving generator_service.main:app; settings become GENERATOR_* variables."""
+    for folder in ("home", "tmp", "cwd", "jobs"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    audit = audited_environment(root / "site", root / "audit.log")
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "LANG": "C.UTF-8",
+        "HOME": str(root / "home"),
+        "TMPDIR": str(root / "tmp"),
+        **audit,
+        "PYTHONPATH": f"{audit['PYTHONPATH']}:{REPO_DIR}",
+        "GENERATOR_WORK_DIR": str(root / "jobs"),
+        **{f"GENERATOR_{name.upper()}": str(value) for name, value in settings.items()},
+    }
+    command = [sys.executable, "-m", "uvicorn", "generator_service.main:app", "--host", "127.0.0.1"]
+    log = root / "server.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(port), "--no-access-log"],
+            cwd=root / "cwd",
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, process, log)
+        yield LiveServer(url, process, root)
+    finally:
+        for pid in child_pids(process.pid) if process.poll() is None else ():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)  # a test may have stopped one
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def error_fields(response: httpx.Response) -> dict[str, str]:
+    """{field: message} of a 422 answer."""
+    return {error["field"]: error["message"] for error in json.loads(response.content)["errors"]}

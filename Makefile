@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve bake test browser bench lint clean
+.PHONY: serve bake test test-quick system-packages bench lint clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,17 +17,21 @@ bake: $(BIN)/.installed  ## render the template with its defaults into build/
 	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir build .
 	@echo "Project in build/my_lambda_api - see its README.md"
 
-test: $(BIN)/.installed browser  ## every test, the slow ones (venvs, Lambda packages) included
+test: $(BIN)/.installed system-packages  ## every test, the slow ones (venvs, packages, load, storms) included
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# The browser test drives Debian's Chromium; install it where we may (root with apt-get).
-browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
+test-quick: $(BIN)/.installed  ## the tests not marked slow (about a minute)
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow"
 
-bench: $(BIN)/.installed  ## benchmarks against their baselines, written to docs/benchmarks.md
-	@command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { [ "$$(id -u)" = 0 ] \
-		&& apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null; }
+# Debian packages the tests drive: Chromium for the browser test (Playwright's own download is not
+# reachable), PgBouncer standing in for RDS Proxy in the connection storm. Installed with apt-get as root.
+system-packages:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; } \
+		|| { echo "The tests need these Debian packages:$$missing"; exit 1; }
+
+bench: $(BIN)/.installed system-packages  ## benchmarks against their baselines, written to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.run
 
 lint: $(BIN)/.installed

@@ -7,8 +7,10 @@ import fcntl
 import glob
 import hashlib
 import io
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import zipfile
@@ -38,6 +40,26 @@ def runtime_python(runtime: str) -> str:
         if answer.returncode == 0 and answer.stdout.strip() == version:
             return candidate
     pytest.skip(f"Python {version} is not installed here; it is needed to run the {runtime} runtime")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def lambda_environment(project: Path, **secrets: str) -> dict[str, str]:
+    """The production function's environment, as Lambda sets it: zappa_settings' variables, the region,
+    a bare PATH and locale, plus the secrets the stage gets outside the package (DJANGO_SECRET_KEY, ...)."""
+    production = json.loads((project / "zappa_settings.json").read_text())["production"]
+    return {
+        **production["aws_environment_variables"],
+        "AWS_REGION": production["aws_region"],
+        "LANG": "C.UTF-8",
+        "PATH": "/usr/bin:/bin",
+        **secrets,
+    }
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 600):

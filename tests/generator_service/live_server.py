@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,14 +20,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 from audit_hook import audited_environment, changes_outside
-
-REPO_DIR = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from helpers import REPO_DIR, free_port
 
 
 def process_rss_kib(pid: int) -> int:

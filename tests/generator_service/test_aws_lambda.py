@@ -8,9 +8,8 @@ import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parents[2]
+from helpers import REPO_DIR
 
 SCRIPT = r"""
 import json, sys

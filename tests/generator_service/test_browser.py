@@ -6,16 +6,13 @@ import io
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import REPO_DIR
+from live_server import live_server
 
-REPO_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -33,35 +30,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """uvicorn serving the site on 127.0.0.1, as `make serve` does."""
-    port = free_port()
-    env = {**os.environ, "GENERATOR_WORK_DIR": str(tmp_path_factory.mktemp("jobs"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "generator_service.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with live_server(tmp_path_factory.mktemp("browser-server")) as running:
+        yield running.url
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from helpers import api_gateway_event, project_venv, run, runtime_python
+from helpers import api_gateway_event, free_port, lambda_environment, project_venv, run, runtime_python
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("connection_storm")]
 
@@ -71,12 +71,6 @@ CURSOR_LOST = re.compile(r'cursor "_django_curs_\w+" (does not exist|already exi
 
 
 # --- the database: a dedicated cluster, and PgBouncer in front of it --------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, what: str, process: subprocess.Popen | None = None) -> None:
@@ -199,15 +193,7 @@ class Project:
 
     def lambda_environment(self, database_url: str) -> dict[str, str]:
         """The production function's environment: zappa_settings' variables plus the secrets."""
-        zappa_settings = json.loads((self.path / "zappa_settings.json").read_text())
-        return {
-            **zappa_settings["production"]["aws_environment_variables"],
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "AWS_REGION": self.context["aws_region"],
-            "DATABASE_URL": database_url,
-            "LANG": "C.UTF-8",
-            "PATH": "/usr/bin:/bin",
-        }
+        return lambda_environment(self.path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=database_url)
 
     def readme(self) -> str:
         """The README with its line breaks folded, to find sentences that wrap."""

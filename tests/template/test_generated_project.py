@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 from combinations import SUPPORTED_COMBINATIONS
-from helpers import PG_DSN, api_gateway_event, lambda_runtime_boto3, project_venv, run, runtime_python
+from helpers import (
+    PG_DSN,
+    api_gateway_event,
+    lambda_environment,
+    lambda_runtime_boto3,
+    project_venv,
+    run,
+    runtime_python,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -49,16 +57,10 @@ class Project:
 
     def lambda_environment(self, database_url: str | None = None) -> dict[str, str]:
         """The environment of the production function: zappa_settings' variables plus the secrets."""
-        env = {
-            **self.zappa_settings["production"]["aws_environment_variables"],
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "AWS_REGION": self.context["aws_region"],
-            "LANG": "C.UTF-8",
-            "PATH": "/usr/bin:/bin",
-        }
+        given = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
         if self.has_database:
-            env["DATABASE_URL"] = database_url or "postgres://app:secret@db.example.com:5432/app"
-        return env
+            given["DATABASE_URL"] = database_url or "postgres://app:secret@db.example.com:5432/app"
+        return lambda_environment(self.path, **given)
 
     def run(self, *command: str, env: dict | None = None, timeout: int = 600):
         full_env = {**os.environ, **(env or {}), "VIRTUAL_ENV": str(self.venv)}

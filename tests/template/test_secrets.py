@@ -36,7 +36,15 @@ from urllib.parse import quote, urlsplit
 import psycopg
 import pytest
 from combinations import SUPPORTED_COMBINATIONS
-from helpers import PG_DSN, api_gateway_event, lambda_runtime_boto3, project_venv, run, runtime_python
+from helpers import (
+    PG_DSN,
+    api_gateway_event,
+    lambda_environment,
+    lambda_runtime_boto3,
+    project_venv,
+    run,
+    runtime_python,
+)
 from psycopg import sql
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("secrets")]
@@ -343,14 +351,7 @@ def invoke(build: Build, tmp_path: Path, events: list, env: dict[str, str]) -> I
 
 def function_environment(build: Build, known: Secrets, database_url: str) -> dict[str, str]:
     """The production function's environment: zappa_settings' variables, the secrets, the role's credentials."""
-    settings = json.loads((build.project / "zappa_settings.json").read_text())
-    return {
-        **settings["production"]["aws_environment_variables"],
-        **known.environment(database_url),
-        "AWS_REGION": build.context["aws_region"],
-        "LANG": "C.UTF-8",
-        "PATH": "/usr/bin:/bin",
-    }
+    return lambda_environment(build.project, **known.environment(database_url))
 
 
 def http(build: Build, method: str, path: str, body: str | None = None) -> dict:

@@ -73,6 +73,47 @@ TAKEN_NAMES = {
     "zappa_settings",
 }
 
+# How long API Gateway waits for the function: https://docs.aws.amazon.com/apigateway/latest/developerguide/
+# http-api-quotas.html (HTTP API, 30 s, fixed) and api-gateway-execution-service-limits-table.html (REST
+# API, 29 s; more only for Regional and private APIs on request, and Zappa deploys an edge-optimized one).
+GATEWAY_TIMEOUT_SECONDS = {"http_api": 30, "rest_api": 29}
+
+# Features missing from some of the regions in cookiecutter.json, as AWS lists them (read December 2026).
+# (option, value): (regions without it, what it is, where AWS says so)
+UNAVAILABLE_IN: dict[tuple[str, Any], tuple[frozenset[str], str, str]] = {
+    ("api_gateway", "function_url"): (
+        frozenset(
+            {
+                "ap-south-2",
+                "ap-southeast-4",
+                "ap-southeast-5",
+                "ap-southeast-6",
+                "ap-southeast-7",
+                "ap-east-2",
+                "ca-west-1",
+                "eu-south-2",
+                "eu-central-2",
+                "il-central-1",
+                "me-central-1",
+            }
+        ),
+        "Lambda function URLs",
+        "https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html",
+    ),
+    ("cold_start", "snap_start"): (
+        frozenset({"ap-east-2", "ap-southeast-6"}),
+        "Lambda SnapStart",
+        "https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html",
+    ),
+    # The RDS for PostgreSQL rows of this table were not readable when checked; the Aurora and RDS for
+    # MariaDB rows mark both regions "not available", and refusing costs less than a failed deploy.
+    ("use_rds_proxy", True): (
+        frozenset({"ap-east-2", "ap-southeast-6"}),
+        "RDS Proxy",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RDS_Fea_Regions_DB-eng.Feature.RDSProxy.html",
+    ),
+}
+
 TRUE_WORDS = {"true", "yes", "y", "1", "on"}
 FALSE_WORDS = {"false", "no", "n", "0", "off"}
 
@@ -145,7 +186,8 @@ RULES: dict[str, Rule] = {
     "django_version": Rule(group="aws", help="5.2 is the long-term support release (security fixes until April 2028)."),
     "api_gateway": Rule(
         group="aws",
-        help="HTTP API is cheaper and faster than REST API; a function URL skips API Gateway and its 29 s limit.",
+        help="HTTP API is cheaper and faster than REST API; a function URL skips API Gateway and its "
+        f"{GATEWAY_TIMEOUT_SECONDS['rest_api']}-{GATEWAY_TIMEOUT_SECONDS['http_api']} s limit.",
     ),
     "memory_size": Rule(
         group="aws",
@@ -155,8 +197,9 @@ RULES: dict[str, Rule] = {
     ),
     "timeout_seconds": Rule(
         group="aws",
-        help="API Gateway ends a request after 29 s (HTTP API: 30 s), so a longer Lambda "
-        "timeout only helps with a function URL.",
+        help=f"API Gateway ends a request after {GATEWAY_TIMEOUT_SECONDS['rest_api']} s "
+        f"(HTTP API: {GATEWAY_TIMEOUT_SECONDS['http_api']} s), so a longer Lambda timeout only helps "
+        "with a function URL.",
         minimum=1,
         maximum=900,
     ),
@@ -336,14 +379,25 @@ def _combination_errors(values: Mapping[str, Any]) -> dict[str, str]:
         storage = as_int(values.get("ephemeral_storage"))
         if storage and storage > 512:
             errors["ephemeral_storage"] = "SnapStart works only with 512 MB of /tmp: choose 512, or another cold_start"
-    gateway_limits = {"http_api": 30, "rest_api": 29}
-    limit = gateway_limits.get(values.get("api_gateway"))
+    errors.update(_regional_errors(values))
+    limit = GATEWAY_TIMEOUT_SECONDS.get(values.get("api_gateway"))
     timeout = as_int(values.get("timeout_seconds"))
     if limit and timeout and timeout > limit:
         errors["timeout_seconds"] = (
             f"{values['api_gateway']} ends every request after {limit} s: "
             f"choose at most {limit}, or api_gateway=function_url"
         )
+    return errors
+
+
+def _regional_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """Options whose feature AWS doesn't offer in the chosen region."""
+    errors = {}
+    region = values.get("aws_region")
+    for (name, wanted), (regions, feature, source) in UNAVAILABLE_IN.items():
+        actual = as_bool(values.get(name)) if isinstance(wanted, bool) else values.get(name)
+        if actual == wanted and region in regions and is_active(name, values):
+            errors[name] = f"AWS doesn't offer {feature} in {region} ({source}): choose another {name} or aws_region"
     return errors
 
 

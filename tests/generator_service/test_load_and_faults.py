@@ -201,7 +201,9 @@ def test_worker_killed_mid_job(tmp_path):
 
 
 def test_overrunning_generation_is_stopped(tmp_path):
-    with live_server(tmp_path, workers=1, generation_timeout_seconds=1) as server:
+    # A stopped worker never finishes, whatever the limit; 5 s leaves the next, real generation room on a
+    # machine busy with other tests (1 s did not, under the deploy rehearsals).
+    with live_server(tmp_path, workers=1, generation_timeout_seconds=5) as server:
         (worker,) = generation_workers(server)
         os.kill(worker, signal.SIGSTOP)  # a generation that never ends
         overrun = httpx.get(f"{server.url}/api/generate", params={"project_name": "Overrun"}, timeout=60)
@@ -210,7 +212,7 @@ def test_overrunning_generation_is_stopped(tmp_path):
         after = httpx.get(f"{server.url}/api/generate", params={"project_name": "After Overrun"}, timeout=60)
 
     assert overrun.status_code == 504
-    assert overrun.json()["detail"] == "generation failed: generation took longer than 1 s"
+    assert overrun.json()["detail"] == "generation failed: generation took longer than 5 s"
     assert jobs_after == []
     assert worker not in replacement
     assert after.status_code == 200

@@ -351,9 +351,7 @@ def test_without_a_pooler_the_database_runs_out_of_connections_as_the_readme_war
     # This project's README predicts the failure and says what to do: the tests below do it.
     readme = plain_project.readme()
     assert "A db.t3.micro accepts about 87 connections: past that concurrency, requests fail." in readme
-    assert "Then add RDS Proxy (regenerate with `use_rds_proxy`, or copy its settings block from the template)" in (
-        readme
-    )
+    assert "Then add RDS Proxy (generate the project again with `use_rds_proxy` and compare)" in readme
 
 
 def test_the_proxy_settings_without_a_pooler_do_not_help(proxy_project, cluster):
@@ -382,7 +380,7 @@ def test_with_the_proxy_settings_and_a_pooler_every_request_succeeds(proxy_proje
     assert 0 < outcome.peak <= POOL_SIZE
     # What this project's README says to set up; the cluster fixture follows it (ALTER ROLE).
     readme = proxy_project.readme()
-    assert "Point `DATABASE_URL` at the **proxy endpoint**." in readme
+    assert "give `DATABASE_URL` the **proxy endpoint**." in readme
     assert "ALTER ROLE app SET timezone TO 'UTC';" in readme
 
 

@@ -194,10 +194,14 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     if project.context["api_gateway"] == "function_url":
         host = "abcdefghijklmnop.lambda-url.{}.on.aws".format(project.context["aws_region"])
     events = [{"manage": "migrate --noinput"}] if project.has_database else []
+    # As the deployed source sends them: Zappa gives both API types a "production" stage.
+    version, stage = {"http_api": ("v2", "production"), "rest_api": ("v1", "production")}.get(
+        project.context["api_gateway"], ("v2", "$default")
+    )
     events += [
         api_gateway_event("v2", "GET", "/health/", host),
         api_gateway_event("v1", "GET", "/health/", host),
-        api_gateway_event("v2", "GET", "/health", host),
+        api_gateway_event(version, "GET", "/health", host, stage=stage),
     ]
     if project.has_database:
         events.append(api_gateway_event("v2", "GET", "/api/notes/", host))
@@ -220,8 +224,8 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
         body = base64.b64decode(response["body"]) if response.get("isBase64Encoded") else response["body"]
         assert response["statusCode"] == 200, response
         assert json.loads(body)["status"] == "ok"
-    # APPEND_SLASH redirects; a REST API's stage must stay in the URL.
-    prefix = "/production" if project.context["api_gateway"] == "rest_api" else ""
+    # APPEND_SLASH redirects; an API Gateway stage must stay in the URL.
+    prefix = "" if stage == "$default" else f"/{stage}"
     assert no_slash["statusCode"] == 301
     assert no_slash["headers"]["location"] == f"{prefix}/health/"
 

@@ -113,3 +113,46 @@ def test_every_option_is_documented():
     documentation = (TEMPLATE_DIR / "docs" / "options.md").read_text()
     for name in OPTIONS:
         assert f"| `{name}` |" in documentation, name
+
+
+# Written from AWS's pages, not from the rules: function URLs
+# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html), SnapStart
+# (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) and RDS Proxy.
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"aws_region": "eu-central-2", "api_gateway": "function_url", "cold_start": "none"}, "api_gateway"),
+        ({"aws_region": "il-central-1", "api_gateway": "function_url", "cold_start": "none"}, "api_gateway"),
+        ({"aws_region": "ap-east-2", "cold_start": "snap_start"}, "cold_start"),
+        ({"aws_region": "ap-southeast-6", "cold_start": "snap_start"}, "cold_start"),
+        (
+            {
+                "aws_region": "ap-east-2",
+                "cold_start": "none",
+                "database": "postgresql",
+                "use_vpc": True,
+                "vpc_subnet_ids": "subnet-0123abcd",
+                "vpc_security_group_ids": "sg-0123abcd",
+                "use_rds_proxy": True,
+            },
+            "use_rds_proxy",
+        ),
+    ],
+)
+def test_features_aws_lacks_in_a_region_are_refused_with_the_source(values, field):
+    errors = validate(values)
+
+    assert list(errors) == [field]
+    assert values["aws_region"] in errors[field] and "https://docs.aws.amazon.com/" in errors[field]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"aws_region": "eu-west-1", "api_gateway": "function_url"},
+        {"aws_region": "ap-east-2", "cold_start": "keep_warm"},
+        {"aws_region": "ap-southeast-6", "cold_start": "none", "api_gateway": "rest_api", "use_rds_proxy": True},
+    ],
+)
+def test_the_same_features_are_accepted_where_aws_offers_them(values):
+    assert validate(values) == {}

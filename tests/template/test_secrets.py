@@ -183,7 +183,8 @@ def secret_looking_values(node, path: str = "") -> Iterator[str]:
     """Where a JSON document holds what looks like a secret: a value under a secret's name, a URL with a password."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if SECRET_NAME.search(str(key)) and value not in ("", None, [], {}):
+            # A flag such as cors.allowCredentials can't hold a secret; any text or structure can.
+            if SECRET_NAME.search(str(key)) and value not in ("", None, [], {}) and not isinstance(value, bool):
                 yield f"{path}.{key}"
             yield from secret_looking_values(value, f"{path}.{key}")
     elif isinstance(node, list):
@@ -235,7 +236,7 @@ def test_zappa_settings_hold_no_secret_values(cookies_session, values):
     settings = json.loads((Path(result.project_path) / "zappa_settings.json").read_text())
 
     assert list(secret_looking_values(settings)) == []
-    # The secrets are set on the function by hand: from here Zappa would write them over those at each deploy.
+    # The secrets live in the stage's Secrets Manager secret; from here they would be in git and in the package.
     for stage in settings.values():
         for name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "AWS_SECRET_ACCESS_KEY"):
             assert name not in stage.get("aws_environment_variables", {})

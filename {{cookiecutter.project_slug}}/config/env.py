@@ -1,5 +1,6 @@
-"""Read settings from environment variables; fail with the variable's name when one is missing."""
+"""Read settings from environment variables and the stage's secret; fail with the name of what is missing."""
 
+import functools
 import os
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -19,6 +20,36 @@ def env_required(name: str) -> str:
         raise ImproperlyConfigured(
             f"The {name} environment variable is not set. Set it on the Lambda function "
             "(see the README, 'Configuration'), or in .env for local work."
+        )
+    return value
+
+
+@functools.cache
+def stage_secret() -> dict[str, str]:
+    """The values in the Secrets Manager secret named by DJANGO_SECRETS_ARN, read once per instance."""
+    from config.aws_secrets import SecretUnavailable, read_secret
+
+    arn = env_required("DJANGO_SECRETS_ARN")
+    try:
+        return read_secret(arn, region=arn.split(":")[3])
+    except SecretUnavailable as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
+def secret_required(name: str) -> str:
+    """A secret production can't run without.
+
+    On Lambda it comes from the stage's secret (DJANGO_SECRETS_ARN, set by scripts/deploy.py), so
+    the function's environment holds no secret. Without DJANGO_SECRETS_ARN, as in local checks and
+    tests, it is read from the environment variable of the same name.
+    """
+    if not os.environ.get("DJANGO_SECRETS_ARN"):
+        return env_required(name)
+    value = str(stage_secret().get(name) or "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not in the secret {os.environ['DJANGO_SECRETS_ARN']}. "
+            f"Set it with: python scripts/deploy.py <stage> --set-secret {name}"
         )
     return value
 

@@ -7,6 +7,10 @@ shape that source expects. Django's ASGI handler, though, runs each synchronous
 middleware hook in a worker thread, and those hops cost milliseconds per
 request. This adapter keeps Mangum's translation and calls Django's WSGI
 handler directly instead: no event loop and no thread per request.
+
+It also tells Django where the API Gateway stage sits in the URL (SCRIPT_NAME), so that
+``reverse()`` and redirects keep it: Zappa deploys both API types with a named stage
+(``https://…/production/health/``).
 """
 
 import io
@@ -20,15 +24,37 @@ from mangum.types import LambdaContext, LambdaEvent, Response, Scope
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
+def stage_prefix(event: LambdaEvent) -> str:
+    """'/production' when the URL the client called carries the API Gateway stage, '' otherwise.
+
+    A REST API (payload 1.0) removes the stage from ``path`` and keeps it in ``requestContext.path``;
+    an HTTP API (payload 2.0) keeps a named stage in ``rawPath`` and ``requestContext.http.path``
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+    Behind a custom domain neither carries it, nor do function URLs and ALB, which have no stage.
+    """
+    context = event.get("requestContext") or {}
+    stage = context.get("stage")
+    if not stage or stage == "$default":
+        return ""
+    called = (context.get("http") or {}).get("path") if event.get("version") == "2.0" else context.get("path")
+    prefix = f"/{stage}"
+    return prefix if called and (called == prefix or called.startswith(prefix + "/")) else ""
+
+
 def build_environ(scope: Scope, body: bytes) -> dict[str, Any]:
     """The WSGI environ (PEP 3333) for an ASGI HTTP scope and its body."""
     server_name, server_port = scope.get("server") or ("localhost", 443)
     client_host = (scope.get("client") or ("", 0))[0] or ""
+    event = scope.get("aws.event") or {}
+    script_name = stage_prefix(event)
+    path = scope["path"]
+    if script_name and event.get("version") == "2.0":
+        path = path[len(script_name) :] or "/"
     environ = {
         "REQUEST_METHOD": scope["method"],
-        "SCRIPT_NAME": "",
         # WSGI carries paths as latin-1 strings of the raw UTF-8 bytes.
-        "PATH_INFO": scope["path"].encode("utf-8").decode("latin-1"),
+        "SCRIPT_NAME": script_name.encode("utf-8").decode("latin-1"),
+        "PATH_INFO": path.encode("utf-8").decode("latin-1"),
         "QUERY_STRING": scope["query_string"].decode("latin-1"),
         "SERVER_NAME": server_name,
         "SERVER_PORT": str(server_port),

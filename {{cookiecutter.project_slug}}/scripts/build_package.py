@@ -18,6 +18,8 @@ Run it with the Python version of the Lambda runtime and with zappa installed
 
 import argparse
 import compileall
+import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -77,16 +79,28 @@ def stage_project(source_dir: Path) -> None:
 
 
 def install_requirements(site_packages: Path, version: str) -> None:
-    """requirements/production.txt as Linux x86_64 wheels for the runtime's Python."""
-    shutil.rmtree(site_packages.parent.parent.parent, ignore_errors=True)
+    """requirements/production.txt as Linux x86_64 wheels for the runtime's Python.
+
+    Skipped when the folder already holds exactly these requirements for this Python: the pins make
+    the result the same, and a release then only rebuilds the project's own files.
+    """
+    venv_dir = site_packages.parent.parent.parent
+    requirements = PROJECT_DIR / "requirements" / "production.txt"
+    stamp = venv_dir / ".requirements-sha256"
+    wanted = hashlib.sha256(requirements.read_bytes() + version.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted and site_packages.is_dir():
+        return
+    shutil.rmtree(venv_dir, ignore_errors=True)
     site_packages.mkdir(parents=True)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     command += ["--no-compile", "--only-binary=:all:", "--implementation", "cp"]
     command += ["--python-version", version, "--target", str(site_packages)]
     for tag in LINUX_PLATFORMS:
         command += ["--platform", tag]
-    command += ["-r", str(PROJECT_DIR / "requirements" / "production.txt")]
+    command += ["-r", str(requirements)]
     subprocess.run(command, check=True)
+    compile_bytecode(site_packages)
+    stamp.write_text(wanted)
 
 
 def compile_bytecode(*folders: Path) -> None:
@@ -134,10 +148,27 @@ def build(stage: str) -> Path:
     output = BUILD_DIR / f"{stage}.zip"
     stage_project(source_dir)
     install_requirements(site_packages, version)
-    compile_bytecode(site_packages, source_dir)
+    compile_bytecode(source_dir)
+    inputs = BUILD_DIR / f"{stage}.zip.inputs"
+    digest = inputs_digest(stage, source_dir, venv_dir)
+    if output.exists() and inputs.exists() and inputs.read_text() == digest:
+        print(f"Nothing that goes into {output.name} changed since it was built: reusing it.")
+        return output
     output.unlink(missing_ok=True)
     run_zappa(stage, source_dir, venv_dir, output)
+    inputs.write_text(digest)
     return output
+
+
+def inputs_digest(stage: str, source_dir: Path, venv_dir: Path) -> str:
+    """What the zip is made of: the stage, Zappa (its handler goes in), the staged project with its
+    settings and bytecode (which doesn't depend on file times) and the installed requirements."""
+    digest = hashlib.sha256(f"{stage}\0{importlib.metadata.version('zappa')}\0".encode())
+    digest.update((venv_dir / ".requirements-sha256").read_bytes())
+    for path in sorted(source_dir.rglob("*")):
+        if path.is_file():
+            digest.update(f"{path.relative_to(source_dir)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def main() -> int:

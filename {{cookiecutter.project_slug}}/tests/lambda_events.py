@@ -57,9 +57,23 @@ def rest_api(method="GET", path="/", query="", headers=None, body=None, binary=F
     }
 
 
-def http_api(method="GET", path="/", query="", headers=None, body=None, binary=False, cookies=None, host=API_HOST):
-    """API Gateway HTTP API (payload 2.0); function URLs send the same shape."""
+def http_api(
+    method="GET",
+    path="/",
+    query="",
+    headers=None,
+    body=None,
+    binary=False,
+    cookies=None,
+    host=API_HOST,
+    stage="$default",
+):
+    """API Gateway HTTP API (payload 2.0); function URLs send the same shape.
+
+    A named stage, such as the "production" stage Zappa deploys, stays in ``rawPath``.
+    """
     body, encoded = _body(body, binary)
+    path = path if stage == "$default" else f"/{stage}{path}"
     return {
         "version": "2.0",
         "routeKey": "$default",
@@ -82,7 +96,7 @@ def http_api(method="GET", path="/", query="", headers=None, body=None, binary=F
             },
             "requestId": "JKJaXmPLvHcESHA=",
             "routeKey": "$default",
-            "stage": "$default",
+            "stage": stage,
             "time": "10/Mar/2026:00:03:59 +0000",
             "timeEpoch": 1773100000000,
         },

@@ -6,6 +6,7 @@ import logging
 import pytest
 
 import lambda_function
+from tests import lambda_events
 from tests.lambda_events import EVENT_SOURCES, LambdaContext, response_body, response_cookies
 
 {% if cookiecutter.database == "postgresql" -%}
@@ -38,11 +39,29 @@ def test_request_reaches_django_intact(source):
     info = json.loads(response_body(invoke(event)))
 
     assert info["method"] == "GET"
-    assert info["path"] == "/test/request/"
+    assert info["path_info"] == "/test/request/"
+    assert info["path"] == ("/production" if source == "rest_api" else "") + "/test/request/"  # the REST API's stage
     assert info["query"] == {"page": "2", "q": "café"}
     assert info["is_secure"] is True
     assert info["x_custom"] == "yes"
     assert info["remote_addr"] == "203.0.113.7" or source == "alb"
+
+
+@pytest.mark.parametrize("event_for", [lambda_events.rest_api, lambda_events.http_api], ids=["rest_api", "http_api"])
+def test_the_api_gateway_stage_stays_in_urls(event_for):
+    # Zappa deploys both API types with a "production" stage: https://<id>.execute-api.../production/health/
+    page = invoke(event_for("GET", "/health/", stage="production"))
+    redirect = invoke(event_for("GET", "/health", stage="production"))
+
+    assert page["statusCode"] == 200
+    assert redirect["statusCode"] == 301
+    assert redirect["headers"]["location"] == "/production/health/"
+
+
+def test_a_function_url_has_no_stage_in_urls():
+    redirect = invoke(lambda_events.function_url("GET", "/health"))
+
+    assert redirect["headers"]["location"] == "/health/"
 
 
 @pytest.mark.parametrize("source", SOURCES)

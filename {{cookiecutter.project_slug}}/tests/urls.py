@@ -24,6 +24,7 @@ def request_info(request: HttpRequest) -> JsonResponse:
         {
             "method": request.method,
             "path": request.path,
+            "path_info": request.path_info,
             "query": request.GET.dict(),
             "body": request.body.decode("latin-1"),
             "content_type": request.content_type,

@@ -1,18 +1,19 @@
 """
 Settings for AWS Lambda, the `dev` and `production` stages in zappa_settings.json.
 
-Secrets and anything that differs per deployment come from environment
-variables set on the Lambda function, never from this file, zappa_settings.json
-or git. A missing variable stops the start-up with an error that names it.
+Secrets come from the stage's secret in AWS Secrets Manager (config/env.py,
+secret_required), anything else that differs per deployment from environment
+variables set on the Lambda function: never from this file, zappa_settings.json
+or git. A missing value stops the start-up with an error that names it.
 
 Check with: python manage.py check --deploy --settings=config.settings.production
 """
 
-{% if cookiecutter.storage == "s3" or cookiecutter.api_gateway == "rest_api" -%}
+{% if cookiecutter.storage == "s3" -%}
 import os
 
 {% endif -%}
-from config.env import {% if cookiecutter.database == "postgresql" %}database_from_url, {% endif %}env_list, env_required
+from config.env import {% if cookiecutter.database == "postgresql" %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required
 
 from .base import *  # noqa: F403
 {%- if cookiecutter.storage == "s3" %}
@@ -20,21 +21,13 @@ from .base import s3_storages
 {%- endif %}
 
 # SECURITY WARNING: keep the secret key used in production secret!
-SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+SECRET_KEY = secret_required("DJANGO_SECRET_KEY")
 
 # SECURITY WARNING: don't run with debug turned on in production!
 DEBUG = False
 
 # The API's host names, e.g. ".execute-api.{{ cookiecutter.aws_region }}.amazonaws.com" or your domain.
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-{%- if cookiecutter.api_gateway == "rest_api" %}
-
-# A REST API serves each stage under its name (https://.../production/health/)
-# but the event's path has the stage removed. Without this, reverse() and
-# redirects would drop the /production prefix. zappa_settings.json sets it per
-# stage; set it to "" once a custom domain maps the API without a stage.
-FORCE_SCRIPT_NAME = os.environ.get("DJANGO_FORCE_SCRIPT_NAME") or None
-{%- endif %}
 
 
 # HTTPS
@@ -54,7 +47,7 @@ X_FRAME_OPTIONS = "DENY"
 # Database
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#persistent-connections
 # ------------------------------------------------------------------------------
-DATABASES = {"default": database_from_url(env_required("DATABASE_URL"))}
+DATABASES = {"default": database_from_url(secret_required("DATABASE_URL"))}
 # RDS only accepts TLS where the parameter group says so; ask for it anyway.
 DATABASES["default"]["OPTIONS"].setdefault("sslmode", "require")
 {%- if cookiecutter.use_rds_proxy %}

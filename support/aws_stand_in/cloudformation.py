@@ -1,0 +1,344 @@
+"""CloudFormation as moto 5.2.5 lacks it: resource types, and outputs after a change set.
+
+moto skips resource types it has no model for, with a warning: a stack holding an HTTP API (what
+Zappa deploys for ``apigateway_version: v2``), a Secrets Manager secret or a bucket policy
+"succeeds" with the resource missing. Each model here creates the resource through moto's backend for that
+service, so the API, its integration and the secret exist afterwards exactly as if created by
+their own API calls, answer describe/get calls, and go when the stack goes. Replacing a resource
+on update is what CloudFormation does for most property changes of these types.
+
+moto also keeps the outputs a stack had before a change set ran (none, for a new stack), where
+CloudFormation reports the outputs of the template the change set applied; it stores the
+inline policies of a stack's IAM role as Python text, so GetRolePolicy answers something that
+isn't JSON; and deleting a stack leaves its REST API (what Zappa deploys for ``v1``) and its VPC
+endpoints behind.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from typing import Any
+
+from moto.apigateway import models as apigateway_models
+from moto.apigatewayv2.models import apigatewayv2_backends
+from moto.cloudformation import models as cloudformation_models
+from moto.cloudformation import parsing
+from moto.core.common_models import CloudFormationModel
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.vpcs import VPCEndPoint
+from moto.iam import models as iam_models
+from moto.s3.models import s3_backends
+from moto.secretsmanager.models import secretsmanager_backends
+
+
+class _Plumbing:
+    """Shared plumbing: the physical ID Ref returns, replacement on update, deletion with the stack."""
+
+    physical_id: str
+    attributes: dict[str, str] = {}
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.physical_id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.attribute_names()
+
+    @classmethod
+    def attribute_names(cls) -> tuple[str, ...]:
+        return ()
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.attributes[attribute_name]
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+
+def _v2(account_id: str, region_name: str):
+    return apigatewayv2_backends[account_id][region_name]
+
+
+class HttpApi(_Plumbing, CloudFormationModel):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGatewayV2::Api"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @classmethod
+    def attribute_names(cls) -> tuple[str, ...]:
+        return ("ApiId", "ApiEndpoint")
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> HttpApi:
+        properties = cloudformation_json["Properties"]
+        api = _v2(account_id, region_name).create_api(
+            api_key_selection_expression=properties.get("ApiKeySelectionExpression"),
+            cors_configuration=properties.get("CorsConfiguration"),
+            description=properties.get("Description"),
+            disable_schema_validation=properties.get("DisableSchemaValidation"),
+            disable_execute_api_endpoint=properties.get("DisableExecuteApiEndpoint"),
+            name=properties.get("Name", resource_name),
+            protocol_type=properties["ProtocolType"],
+            route_selection_expression=properties.get("RouteSelectionExpression"),
+            tags=properties.get("Tags") or {},
+            version=properties.get("Version"),
+        )
+        model = cls()
+        model.physical_id = api.api_id
+        model.attributes = {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint}
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _v2(account_id, region_name).delete_api(self.physical_id)
+
+
+class HttpApiIntegration(_Plumbing, CloudFormationModel):
+    api_id: str
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGatewayV2::Integration"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> HttpApiIntegration:
+        properties = cloudformation_json["Properties"]
+        integration = _v2(account_id, region_name).create_integration(
+            api_id=properties["ApiId"],
+            connection_id=properties.get("ConnectionId"),
+            connection_type=properties.get("ConnectionType"),
+            content_handling_strategy=properties.get("ContentHandlingStrategy"),
+            credentials_arn=properties.get("CredentialsArn"),
+            description=properties.get("Description"),
+            integration_method=properties.get("IntegrationMethod"),
+            integration_subtype=properties.get("IntegrationSubtype"),
+            integration_type=properties["IntegrationType"],
+            integration_uri=properties.get("IntegrationUri"),
+            passthrough_behavior=properties.get("PassthroughBehavior"),
+            payload_format_version=properties.get("PayloadFormatVersion"),
+            request_parameters=properties.get("RequestParameters"),
+            request_templates=properties.get("RequestTemplates"),
+            response_parameters=properties.get("ResponseParameters"),
+            template_selection_expression=properties.get("TemplateSelectionExpression"),
+            timeout_in_millis=properties.get("TimeoutInMillis"),
+            tls_config=properties.get("TlsConfig"),
+        )
+        model = cls()
+        model.physical_id, model.api_id = integration.id, properties["ApiId"]
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        if self.api_id in _v2(account_id, region_name).apis:
+            _v2(account_id, region_name).delete_integration(self.api_id, self.physical_id)
+
+
+class HttpApiRoute(_Plumbing, CloudFormationModel):
+    api_id: str
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGatewayV2::Route"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> HttpApiRoute:
+        properties = cloudformation_json["Properties"]
+        route = _v2(account_id, region_name).create_route(
+            api_id=properties["ApiId"],
+            api_key_required=properties.get("ApiKeyRequired", False),
+            authorization_scopes=properties.get("AuthorizationScopes"),
+            authorization_type=properties.get("AuthorizationType", "NONE"),
+            authorizer_id=properties.get("AuthorizerId"),
+            model_selection_expression=properties.get("ModelSelectionExpression"),
+            operation_name=properties.get("OperationName"),
+            request_models=properties.get("RequestModels"),
+            request_parameters=properties.get("RequestParameters"),
+            route_key=properties["RouteKey"],
+            route_response_selection_expression=properties.get("RouteResponseSelectionExpression"),
+            target=properties.get("Target"),
+        )
+        model = cls()
+        model.physical_id, model.api_id = route.route_id, properties["ApiId"]
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        if self.api_id in _v2(account_id, region_name).apis:
+            _v2(account_id, region_name).delete_route(self.api_id, self.physical_id)
+
+
+class HttpApiStage(_Plumbing, CloudFormationModel):
+    api_id: str
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGatewayV2::Stage"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "StageName"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> HttpApiStage:
+        properties = cloudformation_json["Properties"]
+        config = {"stageName": properties["StageName"], "autoDeploy": properties.get("AutoDeploy", False)}
+        stage = _v2(account_id, region_name).create_stage(properties["ApiId"], config)
+        model = cls()
+        model.physical_id, model.api_id = stage.name, properties["ApiId"]
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        if self.api_id in _v2(account_id, region_name).apis:
+            _v2(account_id, region_name).delete_stage(self.api_id, self.physical_id)
+
+
+class Secret(_Plumbing, CloudFormationModel):
+    """A Secrets Manager secret; ``GenerateSecretString`` as CloudFormation documents it."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SecretsManager::Secret"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @classmethod
+    def attribute_names(cls) -> tuple[str, ...]:
+        return ("Id",)
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> Secret:
+        properties = cloudformation_json["Properties"]
+        value = properties.get("SecretString")
+        if "GenerateSecretString" in properties:
+            value = generated_secret_string(properties["GenerateSecretString"])
+        secret = secretsmanager_backends[account_id][region_name].create_secret(
+            name=properties.get("Name", resource_name),
+            secret_string=value,
+            secret_binary=None,
+            description=properties.get("Description"),
+            tags=properties.get("Tags") or [],
+            kms_key_id=properties.get("KmsKeyId"),
+            client_request_token=None,
+            replica_regions=[],
+            force_overwrite=False,
+        )
+        model = cls()
+        model.physical_id = json.loads(secret)["ARN"]
+        model.attributes = {"Id": model.physical_id}
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        secretsmanager_backends[account_id][region_name].delete_secret(
+            secret_id=self.physical_id, recovery_window_in_days=None, force_delete_without_recovery=True
+        )
+
+
+class BucketPolicy(_Plumbing, CloudFormationModel):
+    bucket: str
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::S3::BucketPolicy"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> BucketPolicy:
+        properties = cloudformation_json["Properties"]
+        document = json.dumps(properties["PolicyDocument"]).encode()
+        s3_backends[account_id]["aws"].put_bucket_policy(properties["Bucket"], document)
+        model = cls()
+        model.physical_id = model.bucket = properties["Bucket"]
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = s3_backends[account_id]["aws"]
+        if self.bucket in backend.buckets:
+            backend.delete_bucket_policy(self.bucket)
+
+
+def generated_secret_string(spec: dict[str, Any]) -> str:
+    """A password as GenerateSecretString makes it, placed under GenerateStringKey in the template."""
+    alphabet = string.ascii_letters + string.digits
+    if not spec.get("ExcludePunctuation"):
+        alphabet += "!#$%&()*+,-.:;<=>?@[]^_{|}~"
+    alphabet = "".join(char for char in alphabet if char not in spec.get("ExcludeCharacters", ""))
+    password = "".join(secrets.choice(alphabet) for _ in range(int(spec.get("PasswordLength", 32))))
+    if "GenerateStringKey" not in spec:
+        return password
+    document = json.loads(spec.get("SecretStringTemplate", "{}"))
+    document[spec["GenerateStringKey"]] = password
+    return json.dumps(document)
+
+
+def refresh_outputs_after_change_sets() -> None:
+    backend_class = cloudformation_models.CloudFormationBackend
+    original = backend_class.execute_change_set
+
+    def execute_change_set(self, change_set_name: str, stack_name: str | None = None) -> None:
+        original(self, change_set_name, stack_name)
+        for stack in self.stacks.values():
+            if any(change_set.stack_id == stack.stack_id for change_set in self.change_sets.values()):
+                stack._parse_template()
+                stack.output_map = stack._create_output_map()
+
+    backend_class.execute_change_set = execute_change_set
+
+
+def store_role_policies_as_json() -> None:
+    original = iam_models.Role.put_policy
+
+    def put_policy(self, policy_name: str, policy_json: Any) -> None:
+        original(self, policy_name, policy_json if isinstance(policy_json, str) else json.dumps(policy_json))
+
+    iam_models.Role.put_policy = put_policy
+
+
+def delete_with_their_stack() -> None:
+    """REST APIs and VPC endpoints go when their stack goes."""
+
+    def delete_rest_api(self, account_id: str, region_name: str) -> None:
+        apigateway_models.apigateway_backends[account_id][region_name].delete_rest_api(self.id)
+
+    def delete_vpc_endpoint(self, account_id: str, region_name: str) -> None:
+        ec2_backends[account_id][region_name].delete_vpc_endpoints([self.id])
+
+    apigateway_models.RestAPI.delete = delete_rest_api
+    VPCEndPoint.delete = delete_vpc_endpoint
+
+
+def install() -> list[str]:
+    """Make moto's stacks see the models above; returns the resource types added."""
+    parsing.get_model_list.cache_clear()
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
+    refresh_outputs_after_change_sets()
+    store_role_policies_as_json()
+    delete_with_their_stack()
+    models = (HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Secret, BucketPolicy)
+    return [model.cloudformation_type() for model in models]

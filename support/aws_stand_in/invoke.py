@@ -1,0 +1,138 @@
+"""``Invoke`` run for real: the deployed code under AWS's runtime client, as Lambda runs it.
+
+moto can only run a function in Docker; without it, it answers every invocation with a fixed
+payload. Here the stand-in takes the code the function holds in moto (the zip Zappa uploaded),
+unpacks it read-only, and runs it in the runtime's interpreter under awslambdaric, with the
+function's own environment plus what Lambda adds (region, function name, credentials) and
+``AWS_ENDPOINT_URL`` pointing back at the stand-in, so the function's own AWS calls (reading its
+secret, say) reach the stand-in too. Environments stay warm between invocations, one per version
+and configuration, as Lambda keeps them. A published version with SnapStart starts as a restored
+snapshot does: init, the before-snapshot hooks, ``restore/next``, the after-restore hooks.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import stat
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from support.aws_stand_in.lambda_api import LambdaError, backend, split_name
+from support.lambda_runtime import LambdaInstance, log_tail, runtime_dir
+
+
+@dataclass
+class InvokeResult:
+    status: int
+    payload: bytes
+    headers: dict[str, str]
+
+
+class Invoker:
+    """Runs invocations; keeps one warm environment per function version and configuration."""
+
+    def __init__(self, endpoint_url: str, interpreters: dict[str, str], work_dir: Path, cache_dir: Path) -> None:
+        self.endpoint_url = endpoint_url
+        self.interpreters = interpreters  # {"python3.13": "/path/to/python3.13"}
+        self.work_dir = work_dir
+        self.cache_dir = cache_dir
+        self.instances: dict[tuple, LambdaInstance] = {}
+        self.lock = threading.Lock()
+        self.history: list[dict[str, Any]] = []  # what ran where, for the tests to read
+
+    def invoke(
+        self, region: str, name_or_arn: str, qualifier: str | None, payload: bytes, headers: dict
+    ) -> InvokeResult:
+        name, qualifier = split_name(name_or_arn, qualifier)
+        try:
+            function = backend(region).get_function(name, qualifier)
+        except Exception as error:
+            raise LambdaError(404, "ResourceNotFoundException", f"Function not found: {name}:{qualifier}") from error
+        if function.run_time not in self.interpreters:
+            raise LambdaError(400, "InvalidRuntimeException", f"No interpreter here for {function.run_time}")
+        if headers.get("x-amz-invocation-type") == "DryRun":
+            return InvokeResult(204, b"", {})
+        instance = self._instance(region, function)
+        invocation, log = instance.invoke(payload or b"{}")
+        self.history.append(
+            {
+                "function": name,
+                "qualifier": qualifier or "$LATEST",
+                "version": str(function.version),
+                "event": json.loads(payload or b"{}"),
+                "error_type": invocation.error_type,
+                "snap_start": self._restores_snapshot(function),
+            }
+        )
+        response_headers = {"X-Amz-Executed-Version": str(function.version)}
+        if invocation.error_type:
+            response_headers["X-Amz-Function-Error"] = "Unhandled"
+        if headers.get("x-amz-log-type") == "Tail":
+            response_headers["X-Amz-Log-Result"] = base64.b64encode(log_tail(log).encode()).decode()
+        if headers.get("x-amz-invocation-type") == "Event":
+            return InvokeResult(202, b"", response_headers)
+        return InvokeResult(200, invocation.payload, response_headers)
+
+    @staticmethod
+    def _restores_snapshot(function: Any) -> bool:
+        return getattr(function, "snap_start", "None") == "PublishedVersions" and str(function.version) != "$LATEST"
+
+    def _instance(self, region: str, function: Any) -> LambdaInstance:
+        environment = dict(function.environment_vars or {})
+        key = (function.function_arn, function.code_sha_256, json.dumps(environment, sort_keys=True))
+        with self.lock:
+            instance = self.instances.get(key)
+            if instance is None or not instance.alive:
+                python = self.interpreters[function.run_time]
+                instance = LambdaInstance(
+                    python,
+                    self._code_dir(function),
+                    function.handler,
+                    {**environment, **self._lambda_environment(region, function)},
+                    runtime_dir(python, self.cache_dir),
+                    function_arn=function.function_arn,
+                    timeout_seconds=float(function.timeout),
+                    snap_start=self._restores_snapshot(function),
+                )
+                self.instances[key] = instance
+            return instance
+
+    def _lambda_environment(self, region: str, function: Any) -> dict[str, str]:
+        """What Lambda sets for every function: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html"""
+        return {
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+            "AWS_LAMBDA_FUNCTION_VERSION": str(function.version),
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.function_name}",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.run_time}",
+            # The role's temporary credentials on Lambda; dummy ones for the stand-in.
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+        }
+
+    def _code_dir(self, function: Any) -> Path:
+        """The function's zip unpacked once per content, read-only as /var/task is."""
+        digest = hashlib.sha256(function.code_bytes).hexdigest()[:16]
+        target = self.work_dir / "code" / digest
+        if not target.exists():
+            staging = target.with_suffix(".partial")
+            with zipfile.ZipFile(io.BytesIO(function.code_bytes)) as archive:
+                archive.extractall(staging)
+            for path in [staging, *staging.rglob("*")]:
+                path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+            staging.rename(target)
+        return target
+
+    def close(self) -> None:
+        for instance in self.instances.values():
+            instance.close()

@@ -1,0 +1,166 @@
+"""What a deploy left in AWS, read back with boto3 from the stand-in, and what the options say it should be.
+
+The expectations are written here from the options and AWS's documentation, not taken from the
+template or the deploy script: a wrong permission or setting there shows up as a difference.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from support.aws_stand_in import ACCOUNT_ID, StandIn
+
+# Zappa's aliases for a published version (zappa/core.py); API Gateway and function URLs must use them.
+SERVING_ALIAS = {"snap_start": "snapstart", "provisioned_concurrency": "provisioned-concurrency"}
+
+
+def expected_role_actions(context: dict) -> set[str]:
+    """Every action the function's role must allow, and no more: what the generated code does."""
+    actions = {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
+    if context["use_vpc"]:  # https://docs.aws.amazon.com/lambda/latest/dg/configuring-vpc.html#vpc-permissions
+        actions |= {
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+        }
+    if context["storage"] == "s3":
+        actions |= {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+    return actions
+
+
+@dataclass
+class Deployment:
+    """The production stage as the stand-in holds it."""
+
+    aws: StandIn
+    region: str
+    function_name: str
+
+    def client(self, service: str) -> Any:
+        return self.aws.client(service, self.region)
+
+    def configuration(self, qualifier: str | None = None) -> dict:
+        arguments = {"FunctionName": self.function_name, **({"Qualifier": qualifier} if qualifier else {})}
+        return self.client("lambda").get_function_configuration(**arguments)
+
+    def aliases(self) -> dict[str, str]:
+        listed = self.client("lambda").list_aliases(FunctionName=self.function_name)["Aliases"]
+        return {alias["Name"]: alias["FunctionVersion"] for alias in listed}
+
+    def stack_outputs(self) -> dict[str, str]:
+        stack = self.client("cloudformation").describe_stacks(StackName=f"{self.function_name}-resources")["Stacks"][0]
+        return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+
+    def role_actions(self, role_arn: str) -> set[str]:
+        iam = self.aws.client("iam", "us-east-1")
+        role_name = role_arn.rsplit("/", 1)[1]
+        actions: set[str] = set()
+        for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+            document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+            document = json.loads(document) if isinstance(document, str) else document
+            for statement in document["Statement"]:
+                granted = statement["Action"]
+                actions |= {granted} if isinstance(granted, str) else set(granted)
+        assert not iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+        return actions
+
+    def api_targets(self, api_gateway: str) -> list[str]:
+        """The Lambda ARNs each API integration invokes."""
+        if api_gateway == "http_api":
+            v2 = self.client("apigatewayv2")
+            apis = [api for api in v2.get_apis()["Items"] if api["Name"] == self.function_name]
+            return [item["IntegrationUri"] for api in apis for item in v2.get_integrations(ApiId=api["ApiId"])["Items"]]
+        v1 = self.client("apigateway")
+        targets = []
+        for api in v1.get_rest_apis()["items"]:
+            if api["name"] != self.function_name:
+                continue
+            for resource in v1.get_resources(restApiId=api["id"])["items"]:
+                for method in resource.get("resourceMethods", {}):
+                    uri = v1.get_integration(restApiId=api["id"], resourceId=resource["id"], httpMethod=method)["uri"]
+                    targets.append(uri.split("/functions/")[1].removesuffix("/invocations"))
+        return targets
+
+    def api_stage(self, api_gateway: str) -> str:
+        if api_gateway == "http_api":
+            v2 = self.client("apigatewayv2")
+            api = next(api for api in v2.get_apis()["Items"] if api["Name"] == self.function_name)
+            return next(stage["StageName"] for stage in v2.get_stages(ApiId=api["ApiId"])["Items"])
+        v1 = self.client("apigateway")
+        api = next(api for api in v1.get_rest_apis()["items"] if api["name"] == self.function_name)
+        return next(stage["stageName"] for stage in v1.get_stages(restApiId=api["id"])["item"])
+
+    def url_configs(self) -> list[dict]:
+        return self.client("lambda").list_function_url_configs(FunctionName=self.function_name)["FunctionUrlConfigs"]
+
+    def provisioned(self) -> list[dict]:
+        lambda_client = self.client("lambda")
+        return lambda_client.list_provisioned_concurrency_configs(FunctionName=self.function_name)[
+            "ProvisionedConcurrencyConfigs"
+        ]
+
+    def schedule_rules(self) -> list[str]:
+        """The EventBridge rules that invoke the function (Zappa hashes long names, so ask by target)."""
+        return self.client("events").list_rule_names_by_target(TargetArn=self.arn())["RuleNames"]
+
+    def arn(self, qualifier: str | None = None) -> str:
+        arn = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{self.function_name}"
+        return f"{arn}:{qualifier}" if qualifier else arn
+
+
+def resource_policy(calls: list[dict], function_name: str) -> dict[tuple[str | None, str], dict]:
+    """The function's resource-based policy per qualifier, replayed from the AddPermission and
+    RemovePermission calls as Lambda applies them (moto keeps a policy per version, not per alias)."""
+    statements: dict[tuple[str | None, str], dict] = {}
+    for call in calls:
+        if call["service"] != "lambda" or call["operation"] not in ("AddPermission", "RemovePermission"):
+            continue
+        name = call["path_params"]["FunctionName"].split(":function:")[-1]
+        base, _, in_name = name.partition(":")
+        if base != function_name:
+            continue
+        qualifier = call["query"].get("Qualifier") or in_name or None
+        if call["operation"] == "AddPermission":
+            statements[(qualifier, call["body"]["StatementId"])] = call["body"]
+        else:
+            statements.pop((qualifier, call["path_params"]["StatementId"]), None)
+    return statements
+
+
+def inventory(aws: StandIn, region: str) -> dict[str, set[str]]:
+    """Everything of the kinds a deploy creates that exists in the stand-in now."""
+    found = {
+        "functions": [f["FunctionName"] for f in aws.client("lambda", region).list_functions()["Functions"]],
+        "stacks": [
+            stack["StackName"]
+            for stack in aws.client("cloudformation", region).describe_stacks()["Stacks"]
+            if stack["StackStatus"] != "DELETE_COMPLETE"
+        ],
+        "roles": [role["RoleName"] for role in aws.client("iam", "us-east-1").list_roles()["Roles"]],
+        "buckets": [bucket["Name"] for bucket in aws.client("s3", region).list_buckets()["Buckets"]],
+        "secrets": [secret["ARN"] for secret in aws.client("secretsmanager", region).list_secrets()["SecretList"]],
+        "log groups": [g["logGroupName"] for g in aws.client("logs", region).describe_log_groups()["logGroups"]],
+        "rules": [rule["Name"] for rule in aws.client("events", region).list_rules()["Rules"]],
+        "http apis": [api["Name"] for api in aws.client("apigatewayv2", region).get_apis()["Items"]],
+        "rest apis": [api["name"] for api in aws.client("apigateway", region).get_rest_apis()["items"]],
+        "vpc endpoints": [
+            endpoint["VpcEndpointId"]
+            for endpoint in aws.client("ec2", region).describe_vpc_endpoints()["VpcEndpoints"]
+            if endpoint["State"].lower() not in ("deleted", "deleting")
+        ],
+        "security groups": [
+            group["GroupId"] for group in aws.client("ec2", region).describe_security_groups()["SecurityGroups"]
+        ],
+    }
+    return {kind: set(items) for kind, items in found.items()}
+
+
+def leftovers(aws: StandIn, region: str, before: dict[str, set[str]]) -> dict[str, list[str]]:
+    """What exists now that didn't before the deploy."""
+    now = inventory(aws, region)
+    return {kind: sorted(now[kind] - before[kind]) for kind in now if now[kind] - before[kind]}

@@ -1,0 +1,411 @@
+"""The deploy rehearsal: what a user and the CI pipeline run to deploy, run against an AWS stand-in.
+
+For each bake, in this order, with Zappa's, boto3's and Django's real code:
+
+1. the generated README's deploy commands, exactly as written (answering the prompts they ask);
+2. the ``run:`` steps of the CI workflow's deploy job, read from the workflow file;
+3. the README's deploy command once more: a release must be idempotent;
+4. the README's teardown; afterwards nothing the deploy made may be left.
+
+The stand-in (support/aws_stand_in) is moto's server on a free 127.0.0.1 port; ``AWS_ENDPOINT_URL``
+points there and the credentials are dummies. Where moto 5.2.5 falls short, the stand-in adds the
+missing part on top of moto's own state, or the test checks another way:
+
+| moto 5.2.5                                              | here                                               |
+| ------------------------------------------------------- | -------------------------------------------------- |
+| stacks skip HTTP APIs, secrets and bucket policies      | CloudFormation models built on moto's APIs         |
+| a change set leaves a new stack without outputs         | the outputs are computed again after it runs       |
+| no ``ListFunctionUrlConfigs``; one URL per function     | function URLs per alias, listed                    |
+| no provisioned concurrency API                          | Put/Get/Delete/List, refused on $LATEST/SnapStart  |
+| forgets SnapStart                                        | kept on the function and its versions              |
+| doesn't check VPC subnets or the role's EC2 permissions | checked, with Lambda's error messages              |
+| runs functions only in Docker                           | the deployed zip under awslambdaric (SnapStart     |
+|                                                         | hooks included), its AWS calls back to the stand-in|
+| keeps resource policies per version, not per alias      | replayed from the recorded AddPermission calls     |
+
+Zappa's post-deploy "touch" (an HTTP GET of the API's public URL) would leave this machine: it is
+turned off in the rehearsal's copy of zappa_settings.json only, and the test sends the same
+GET /health/ as an event through the path API Gateway or the function URL would take. The
+CloudFormation templates, ours and the one Zappa uploads for its API, are linted with cfn-lint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from deployed_state import SERVING_ALIAS, Deployment, expected_role_actions, inventory, leftovers, resource_policy
+from documented_commands import readme_commands, workflow_job
+from helpers import CACHE_DIR, api_gateway_event, exclusive, project_venv, runtime_python
+
+from support.aws_stand_in import StandIn
+
+pytestmark = pytest.mark.slow
+
+DEPLOY_HEADING, TEARDOWN_HEADING = "## Deploy", "### Tear it all down"
+URL_WITH_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
+
+# Every API type with every cold-start choice; VPC, database, proxy, storage, admin, CI, runtimes,
+# Django versions and regions vary across them. VPC bakes get subnets the test makes in the stand-in.
+REHEARSALS = [
+    pytest.param({}, id="http_api-snap_start-defaults"),
+    pytest.param(
+        {"cold_start": "provisioned_concurrency", "use_vpc": True, "storage": "none", "python_runtime": "python3.12"},
+        id="http_api-provisioned-vpc-db-py312",
+    ),
+    pytest.param(
+        {"cold_start": "keep_warm", "database": "none", "aws_region": "eu-west-1"}, id="http_api-keep_warm-no_db"
+    ),
+    pytest.param(
+        {"cold_start": "none", "use_vpc": True, "use_rds_proxy": True, "use_admin": True, "django_version": "6.1"},
+        id="http_api-none-vpc-proxy-admin-dj61",
+    ),
+    pytest.param(
+        {"api_gateway": "rest_api", "use_vpc": True, "python_runtime": "python3.12", "aws_region": "ap-southeast-2"},
+        id="rest_api-snap_start-vpc-s3",
+    ),
+    pytest.param(
+        {
+            "api_gateway": "rest_api",
+            "cold_start": "provisioned_concurrency",
+            "storage": "none",
+            "django_version": "6.1",
+        },
+        id="rest_api-provisioned-db",
+    ),
+    pytest.param(
+        {
+            "api_gateway": "rest_api",
+            "cold_start": "keep_warm",
+            "database": "none",
+            "storage": "none",
+            "ci_tool": "none",
+        },
+        id="rest_api-keep_warm-bare-no_ci",
+    ),
+    pytest.param(
+        {"api_gateway": "rest_api", "cold_start": "none", "use_vpc": True, "use_rds_proxy": True, "use_admin": True},
+        id="rest_api-none-vpc-proxy-admin",
+    ),
+    pytest.param({"api_gateway": "function_url", "aws_region": "eu-central-1"}, id="function_url-snap_start-db-s3"),
+    pytest.param(
+        {"api_gateway": "function_url", "cold_start": "provisioned_concurrency", "database": "none", "use_vpc": True},
+        id="function_url-provisioned-vpc-no_db",
+    ),
+    pytest.param(
+        {"api_gateway": "function_url", "cold_start": "keep_warm", "timeout_seconds": 300, "storage": "none"},
+        id="function_url-keep_warm-db",
+    ),
+    pytest.param(
+        {
+            "api_gateway": "function_url",
+            "cold_start": "none",
+            "database": "none",
+            "storage": "none",
+            "ephemeral_storage": 2048,
+            "memory_size": 512,
+            "python_runtime": "python3.12",
+        },
+        id="function_url-none-bare",
+    ),
+]
+
+
+class Rehearsal:
+    """A baked project, its virtualenv and the stand-in its commands talk to."""
+
+    def __init__(self, project: Path, context: dict, aws: StandIn, database_url: str | None) -> None:
+        self.project, self.context, self.aws = project, context, aws
+        self.database_url = database_url
+        venv = project_venv(project, runtime_python(context["python_runtime"]))
+        self.env = {**aws.env(os.environ), "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+        self.deployment = Deployment(
+            aws, context["aws_region"], f"{context['project_slug'].replace('_', '-')}-production"
+        )
+        self.transcript: list[str] = []
+
+    @property
+    def requirements_cache(self) -> Path:
+        """Where the Linux wheels of this production.txt and runtime are kept for the next bake."""
+        requirements = (self.project / "requirements" / "production.txt").read_bytes()
+        key = hashlib.sha256(requirements + self.context["python_runtime"].encode()).hexdigest()[:16]
+        return CACHE_DIR / "lambda-requirements" / key
+
+    def reuse_requirements(self) -> None:
+        """Each distinct set of requirements is installed for Lambda once; build_package.py trusts its stamp."""
+        with exclusive(self.requirements_cache):
+            if (self.requirements_cache / ".requirements-sha256").exists():
+                shutil.copytree(self.requirements_cache, self.project / ".zappa-build" / "venv", symlinks=True)
+
+    def share_requirements(self) -> None:
+        with exclusive(self.requirements_cache):
+            if not (self.requirements_cache / ".requirements-sha256").exists():
+                shutil.rmtree(self.requirements_cache, ignore_errors=True)
+                shutil.copytree(self.project / ".zappa-build" / "venv", self.requirements_cache, symlinks=True)
+
+    def answer(self, command: str) -> str | None:
+        """What a user types at the prompts a documented command asks."""
+        if "--set-secret DATABASE_URL" in command:
+            return f"{self.database_url}\n"
+        if "--destroy" in command:
+            return "production\n"
+        return None
+
+    def run(self, command: str) -> str:
+        started = time.monotonic()
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=self.project,
+            env=self.env,
+            input=self.answer(command),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        self.transcript.append(f"$ {command}  -> {result.returncode} in {time.monotonic() - started:.0f} s")
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, "\n".join([*self.transcript, output[-6000:]])
+        return output
+
+
+def make_network(aws: StandIn, region: str) -> dict[str, str]:
+    """A VPC with two private subnets in two AZs (one with its own route table) and a security group."""
+    ec2 = aws.client("ec2", region)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{index}.0/24", AvailabilityZone=f"{region}{zone}")["Subnet"]
+        for index, zone in enumerate("ab")
+    ]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnets[0]["SubnetId"])
+    group = ec2.create_security_group(GroupName="api-function", Description="The function", VpcId=vpc)["GroupId"]
+    return {"vpc_subnet_ids": ",".join(subnet["SubnetId"] for subnet in subnets), "vpc_security_group_ids": group}
+
+
+@pytest.fixture
+def aws(tmp_path) -> StandIn:
+    interpreters = {runtime: runtime_python(runtime) for runtime in ("python3.12", "python3.13")}
+    with StandIn(tmp_path / "aws", CACHE_DIR, interpreters) as stand_in:
+        yield stand_in
+
+
+@pytest.mark.parametrize("values", REHEARSALS)
+def test_deploy_rehearsal(values, aws, cookies_session, request):
+    region = values.get("aws_region", "us-east-1")
+    network = make_network(aws, region) if values.get("use_vpc") else {}
+    result = cookies_session.bake(
+        extra_context={"project_name": f"Rehearsal {uuid.uuid4().hex[:6]}", **values, **network}
+    )
+    assert result.exit_code == 0, result.exception
+    project, context = Path(result.project_path), result.context
+    database_url = None
+    if context["database"] == "postgresql":  # trust auth ignores the password; it is there to be looked for
+        database_url = request.getfixturevalue("postgres_database").replace(
+            "postgres@", f"postgres:{uuid.uuid4().hex}@"
+        )
+    turn_off_touch(project)
+    rehearsal = Rehearsal(project, context, aws, database_url)
+    before = inventory(aws, region)
+
+    first_deploy = readme_commands(project, DEPLOY_HEADING, before=TEARDOWN_HEADING)
+    rehearsal.reuse_requirements()
+    for command in first_deploy:
+        rehearsal.run(command)
+    rehearsal.share_requirements()
+    first = check_deployed(rehearsal, network)
+    for command in ci_deploy_commands(project, context):
+        rehearsal.run(command)
+    rehearsal.run(first_deploy[-1])
+    second = check_deployed(rehearsal, network)
+    assert second == first, "a release must keep the API, the URL and every setting"
+    check_templates(rehearsal)
+
+    for command in readme_commands(project, TEARDOWN_HEADING):
+        rehearsal.run(command)
+    print("\n".join(rehearsal.transcript))
+    assert leftovers(aws, region, before) == {}
+
+
+def turn_off_touch(project: Path) -> None:
+    """Zappa's touch GETs the API's public URL: off in this copy only (see the module docstring)."""
+    path = project / "zappa_settings.json"
+    settings = json.loads(path.read_text())
+    for stage in settings.values():
+        stage["touch"] = False
+    path.write_text(json.dumps(settings, indent=2))
+
+
+# The deploy job's actions set up GitHub's runner; here the rehearsal's environment does their work.
+RUNNER_ACTIONS = {
+    "actions/checkout@v4": "the baked project is the checkout",
+    "actions/setup-python@v5": "the project's venv runs the runtime's Python",
+    "aws-actions/configure-aws-credentials@v4": "the stand-in's dummy credentials and endpoint are set",
+}
+
+
+def ci_deploy_commands(project: Path, context: dict) -> list[str]:
+    if context["ci_tool"] == "none":
+        assert not (project / ".github").exists()
+        return []
+    job = workflow_job(project, "deploy")
+    assert set(job.uses) == set(RUNNER_ACTIONS), "explain each new action in RUNNER_ACTIONS"
+    assert any("scripts/deploy.py production" in command for command in job.run)
+    return job.run
+
+
+def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
+    """The production stage matches the options; returns what a later release must keep the same."""
+    deployment, context = rehearsal.deployment, rehearsal.context
+    outputs = deployment.stack_outputs()
+    config = deployment.configuration()
+    check_function_settings(config, context, network)
+    environment = config["Environment"]["Variables"]
+    assert environment["DJANGO_SECRETS_ARN"] == outputs["SecretArn"]
+    check_no_secret_in(environment, stored_secrets(rehearsal, outputs["SecretArn"]))
+    assert config["Role"] == outputs["RoleArn"]
+    assert deployment.role_actions(config["Role"]) == expected_role_actions(context)
+    alias = SERVING_ALIAS.get(context["cold_start"])
+    target, host = check_invoke_path(rehearsal, alias)
+    check_cold_start(deployment, context, alias)
+    check_requests(rehearsal, target, host, alias)
+    return {"target": target, "host": host, "environment": environment, "role": config["Role"]}
+
+
+def check_function_settings(config: dict, context: dict, network: dict) -> None:
+    assert config["Runtime"] == context["python_runtime"]
+    assert config["MemorySize"] == int(context["memory_size"])
+    assert config["Timeout"] == int(context["timeout_seconds"])
+    assert config["EphemeralStorage"]["Size"] == int(context["ephemeral_storage"])
+    vpc = config.get("VpcConfig") or {}
+    assert sorted(vpc.get("SubnetIds") or []) == sorted(network["vpc_subnet_ids"].split(",") if network else [])
+    assert (vpc.get("SecurityGroupIds") or []) == ([network["vpc_security_group_ids"]] if network else [])
+    assert config["Handler"] == "lambda_function.lambda_handler"
+
+
+def stored_secrets(rehearsal: Rehearsal, secret_arn: str) -> list[str]:
+    """The values in the stage's secret, and the database password on its own."""
+    secret = rehearsal.aws.client("secretsmanager", rehearsal.context["aws_region"]).get_secret_value(
+        SecretId=secret_arn
+    )
+    values = json.loads(secret["SecretString"])
+    assert len(values["DJANGO_SECRET_KEY"]) >= 50
+    assert ("DATABASE_URL" in values) is (rehearsal.database_url is not None)
+    found = list(values.values())
+    if rehearsal.database_url:
+        assert values["DATABASE_URL"] == rehearsal.database_url
+        found.append(rehearsal.database_url.split("//")[1].split("@")[0].split(":")[1])
+    return found
+
+
+def check_no_secret_in(environment: dict[str, str], secrets: list[str]) -> None:
+    for name, value in environment.items():
+        assert not any(secret in value for secret in secrets), f"{name} holds a secret"
+        assert not URL_WITH_PASSWORD.search(value), f"{name} holds a URL with a password"
+
+
+def check_invoke_path(rehearsal: Rehearsal, alias: str | None) -> tuple[str, str]:
+    """Every way in targets the alias with SnapStart or provisioned concurrency, else the function.
+    Returns (the ARN requests invoke, the host they name)."""
+    deployment, context = rehearsal.deployment, rehearsal.context
+    region, name = context["aws_region"], deployment.function_name
+    expected = deployment.arn(alias)
+    if context["api_gateway"] != "function_url":
+        targets = deployment.api_targets(context["api_gateway"])
+        assert targets and set(targets) == {expected}, targets
+        assert deployment.url_configs() == []
+        return expected, f"a1b2c3d4e5.execute-api.{region}.amazonaws.com"
+    configs = deployment.url_configs()
+    assert [config["FunctionArn"] for config in configs] == [expected]
+    assert configs[0]["AuthType"] == "NONE"
+    check_url_permissions(resource_policy(rehearsal.aws.calls(), name), alias)
+    return expected, configs[0]["FunctionUrl"].split("/")[2]
+
+
+def check_url_permissions(policy: dict[tuple[str | None, str], dict], alias: str | None) -> None:
+    """Public through the URL only: lambda:InvokeFunction for everyone must carry InvokedViaFunctionUrl
+    (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), or any AWS account could invoke it."""
+    public = {key: statement for key, statement in policy.items() if statement.get("Principal") == "*"}
+    actions = {(qualifier, statement["Action"]) for (qualifier, _), statement in public.items()}
+    assert actions == {(alias, "lambda:InvokeFunctionUrl"), (alias, "lambda:InvokeFunction")}, public
+    for statement in public.values():
+        if statement["Action"] == "lambda:InvokeFunction":
+            assert statement.get("InvokedViaFunctionUrl") is True, statement
+        else:
+            assert statement.get("FunctionUrlAuthType") == "NONE", statement
+
+
+def check_cold_start(deployment: Deployment, context: dict, alias: str | None) -> None:
+    cold_start = context["cold_start"]
+    aliases = deployment.aliases()
+    assert set(aliases) == ({alias} if alias else set())
+    if cold_start == "snap_start":
+        snapshot = deployment.configuration(aliases[alias])["SnapStart"]
+        assert snapshot == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+    else:
+        assert deployment.configuration()["SnapStart"]["ApplyOn"] == "None"
+    provisioned = [
+        (config["FunctionArn"].rsplit(":", 1)[1], config["RequestedProvisionedConcurrentExecutions"])
+        for config in deployment.provisioned()
+    ]
+    wanted = int(context["provisioned_concurrency"])
+    assert provisioned == ([(aliases[alias], wanted)] if cold_start == "provisioned_concurrency" else [])
+    rules = deployment.schedule_rules()
+    assert len(rules) == (1 if cold_start == "keep_warm" else 0) and all("keep_warm_callback" in rule for rule in rules)
+
+
+def check_requests(rehearsal: Rehearsal, target: str, host: str, alias: str | None) -> None:
+    """GET /health/ and /health as the deployed API or URL sends them, to the function they target."""
+    context = rehearsal.context
+    version, stage = "v2", "$default"
+    if context["api_gateway"] != "function_url":
+        stage = rehearsal.deployment.api_stage(context["api_gateway"])
+        version = "v2" if context["api_gateway"] == "http_api" else "v1"
+    lambda_client = rehearsal.deployment.client("lambda")
+
+    def get(path: str) -> dict:
+        event = api_gateway_event(version, "GET", path, host, stage=stage)
+        answer = lambda_client.invoke(FunctionName=target, Payload=json.dumps(event))
+        assert "FunctionError" not in answer, answer["Payload"].read()
+        return json.loads(answer["Payload"].read())
+
+    health = get("/health/")
+    assert health["statusCode"] == 200, health
+    expected = {"status": "ok", "database": "ok"} if context["database"] == "postgresql" else {"status": "ok"}
+    assert json.loads(health["body"]) == expected
+    redirect = get("/health")
+    prefix = "" if stage == "$default" else f"/{stage}"
+    assert (redirect["statusCode"], redirect["headers"]["location"]) == (301, f"{prefix}/health/")
+    last = rehearsal.aws.invocations()[-1]
+    assert last["qualifier"] == (alias or "$LATEST")
+    assert last["snap_start"] is (context["cold_start"] == "snap_start")
+
+
+def check_templates(rehearsal: Rehearsal) -> None:
+    """cfn-lint: no error or warning in ours; no error in the one Zappa deployed for its API."""
+    region = rehearsal.context["aws_region"]
+    lint(rehearsal.project / "deploy" / "stack.yaml", region, allowed_exit_codes={0})
+    if rehearsal.context["api_gateway"] == "function_url":
+        return
+    cloudformation = rehearsal.deployment.client("cloudformation")
+    body = cloudformation.get_template(StackName=rehearsal.deployment.function_name)["TemplateBody"]
+    path = rehearsal.project / ".zappa-build" / "zappa-api-template.json"
+    path.write_text(body if isinstance(body, str) else json.dumps(body))
+    lint(path, region, allowed_exit_codes={0, 4, 8, 12})  # warnings and notes are Zappa's to fix
+
+
+def lint(template: Path, region: str, allowed_exit_codes: set[int]) -> None:
+    result = subprocess.run(
+        [Path(sys.executable).with_name("cfn-lint"), "--regions", region, "--", template],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode in allowed_exit_codes, f"cfn-lint {template.name}:\n{result.stdout}{result.stderr}"

@@ -1,0 +1,94 @@
+"""This repository's README, run as written in a fresh copy: `make serve` on a machine with no venv yet,
+and the curl example against it.
+
+Not run here, with the reason:
+
+- ``make test`` runs the suite this test is part of; CI runs it (.ci/run), so it is proven there.
+- ``pip install cookiecutter`` and ``cookiecutter gh:<org>/cookiecutter-django-lambda`` need GitHub and the
+  repository's published name; the same template goes through the real cookiecutter CLI in
+  tests/template/test_cli_hostile_input.py and tests/template/test_hooks.py, from this checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from documented_commands import section, shell_commands
+from helpers import REPO_DIR
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # make serve takes port 8000
+
+NOT_RUN = {"make test", "pip install cookiecutter", "cookiecutter gh:<org>/cookiecutter-django-lambda"}
+LEFT_OUT_OF_THE_COPY = shutil.ignore_patterns(".git", ".venv", ".cache", "build", "__pycache__", "*.pyc")
+
+
+@pytest.fixture
+def fresh_copy(tmp_path) -> Path:
+    """The working tree as a clone would have it: no venv, no caches."""
+    copy = tmp_path / "cookiecutter-django-lambda"
+    shutil.copytree(REPO_DIR, copy, ignore=LEFT_OUT_OF_THE_COPY)
+    return copy
+
+
+def readme_commands(heading: str) -> list[str]:
+    return shell_commands(section((REPO_DIR / "README.md").read_text(encoding="utf-8"), heading))
+
+
+def test_every_readme_command_is_run_or_listed_with_its_reason():
+    commands = {
+        command.split("#")[0].strip() for command in readme_commands("## Use it") + readme_commands("## Develop")
+    }
+
+    assert commands - NOT_RUN == {"make serve", CURL_EXAMPLE}
+
+
+CURL_EXAMPLE = "curl -fL -o orders_api.zip 'http://127.0.0.1:8000/api/generate?format=zip&project_name=Orders+API'"
+
+
+def test_make_serve_then_the_curl_example(fresh_copy, tmp_path):
+    assert "make serve" in [command.split("#")[0].strip() for command in readme_commands("## Develop")]
+    assert CURL_EXAMPLE in readme_commands("## Use it")
+    environment = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    server = subprocess.Popen(
+        ["bash", "-c", "make serve"],
+        cwd=fresh_copy,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_until_serving(server)
+        download = subprocess.run(["bash", "-c", CURL_EXAMPLE], cwd=tmp_path, capture_output=True, text=True)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.communicate(timeout=30)
+
+    assert download.returncode == 0, download.stderr
+    with zipfile.ZipFile(tmp_path / "orders_api.zip") as archive:
+        names = archive.namelist()
+    assert "orders_api/README.md" in names and "orders_api/zappa_settings.json" in names
+    assert (fresh_copy / ".venv" / "bin" / "uvicorn").exists()  # made by make serve, from requirements.txt
+
+
+def wait_until_serving(server: subprocess.Popen, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"make serve stopped:\n{server.stdout.read()}")
+        try:
+            httpx.get("http://127.0.0.1:8000/", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(1)
+    pytest.fail("make serve did not answer within 15 minutes")

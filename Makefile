@@ -20,7 +20,7 @@ bake: $(BIN)/.installed  ## render the template with its defaults into build/
 test: $(BIN)/.installed system-packages  ## every test, the slow ones (venvs, packages, load, storms) included
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-test-quick: $(BIN)/.installed  ## the tests not marked slow (about a minute)
+test-quick: $(BIN)/.installed system-packages  ## the tests not marked slow (about a minute)
 	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow"
 
 # Debian packages the tests drive: Chromium for the browser test (Playwright's own download is not

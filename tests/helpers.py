@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import glob
 import hashlib
 import io
 import json
@@ -18,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from support import interpreters
+from support.lambda_runtime import runtime_dir
+from support.locks import exclusive
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_DIR / ".cache"
 
@@ -25,21 +26,15 @@ PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:54
 
 
 def runtime_python(runtime: str) -> str:
-    """The interpreter for a Lambda runtime such as 'python3.13', or skip the test."""
-    version = runtime.removeprefix("python")
-    candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
-    candidates.append(shutil.which(f"python{version}"))
-    for candidate in filter(None, candidates):
-        # A pyenv shim exists on PATH even where it can't run this version: ask the interpreter.
-        answer = subprocess.run(
-            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            check=False,
+    """The interpreter for a Lambda runtime such as 'python3.13'; fails the test, saying how to get it, if missing."""
+    python = interpreters.runtime_python(runtime)
+    if python is None:
+        version = runtime.removeprefix("python")
+        pytest.fail(
+            f"Python {version} is not installed: the {runtime} runtime's tests need it. Install it "
+            f"(pyenv install {version}, or your system's python{version} package), then run make test again."
         )
-        if answer.returncode == 0 and answer.stdout.strip() == version:
-            return candidate
-    pytest.skip(f"Python {version} is not installed here; it is needed to run the {runtime} runtime")
+    return python
 
 
 def free_port() -> int:
@@ -70,18 +65,6 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None, ti
     return result
 
 
-@contextlib.contextmanager
-def exclusive(path: Path):
-    """One process at a time (pytest-xdist workers build the same cached venvs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def project_venv(project: Path, python: str) -> Path:
     """A venv with the project's requirements/local.txt, shared by bakes with the same requirements."""
     requirements = b"".join((project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt"))
@@ -98,17 +81,9 @@ def project_venv(project: Path, python: str) -> Path:
     return venv
 
 
-def lambda_runtime_boto3(python: str) -> Path:
-    """boto3 in a folder of its own, as the Lambda Python runtime provides it outside the package."""
-    version = subprocess.run([python, "-c", "import sys; print(sys.version_info[1])"], capture_output=True, text=True)
-    target = CACHE_DIR / f"lambda-runtime-py3{version.stdout.strip()}"
-    with exclusive(target):
-        if not (target / ".complete").exists():
-            shutil.rmtree(target, ignore_errors=True)
-            uv_pip = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python]
-            run([*uv_pip, "--target", str(target), "boto3"])
-            (target / ".complete").touch()
-    return target
+def lambda_runtime(python: str) -> Path:
+    """What the Lambda Python runtime provides outside the package (boto3, awslambdaric), in a folder."""
+    return runtime_dir(python, CACHE_DIR)
 
 
 def cookiecutter_cli(tmp_path: Path, **values) -> subprocess.CompletedProcess:

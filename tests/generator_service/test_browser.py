@@ -25,9 +25,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Chromium is not installed (apt-get install chromium; .ci/run does it)"
-)
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_installed():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: make test installs Debian's chromium when run as root, or apt-get it")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Bake every supported option combination and check what a user would look at first."""
+"""Bake every row of the pairwise covering array and every region, and check what a user would look at first."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from combinations import SUPPORTED_COMBINATIONS
-from option_rules import split_ids
+from combinations import PAIRWISE, REGIONAL, regions
 
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
 
@@ -29,7 +28,7 @@ CloudFormationLoader.add_multi_constructor(
 )
 
 
-@pytest.fixture(scope="module", params=SUPPORTED_COMBINATIONS)
+@pytest.fixture(scope="module", params=PAIRWISE)
 def baked(request, cookies_session) -> tuple[dict, Path]:
     result = cookies_session.bake(extra_context=request.param)
     assert result.exit_code == 0, result.exception
@@ -119,10 +118,10 @@ def test_zappa_settings_follow_the_options(baked):
     slug = context["project_slug"].replace("_", "-")
     assert (production["role_name"], dev["role_name"]) == (f"{slug}-production-role", f"{slug}-dev-role")
 
-    if context["use_vpc"]:
+    if context["use_vpc"]:  # combinations.SUBNETS and SECURITY_GROUPS, spaces and all
         assert production["vpc_config"] == {
-            "SubnetIds": split_ids(context["vpc_subnet_ids"]),
-            "SecurityGroupIds": split_ids(context["vpc_security_group_ids"]),
+            "SubnetIds": ["subnet-0123456789abcdef0", "subnet-89abcdef"],
+            "SecurityGroupIds": ["sg-0123456789abcdef0"],
         }
     else:
         assert "vpc_config" not in production
@@ -197,3 +196,29 @@ def test_workflow_matches_the_github_schema(baked):
             [str(checker), "--builtin-schema", "vendor.github-workflows", str(workflow)], capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_stack_template_passes_cfn_lint_in_every_region(baked):
+    """No error, warning or note in deploy/stack.yaml, for each region cfn-lint knows the resources of."""
+    _, project = baked
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run(
+        [cfn_lint, "--regions", *regions(), "--", project / "deploy" / "stack.yaml"], capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("values", REGIONAL)
+def test_every_region_bakes_into_its_own_endpoints(cookies_session, values):
+    region = values["aws_region"]
+    result = cookies_session.bake(extra_context=values)
+    assert result.exit_code == 0, result.exception
+    project = Path(result.project_path)
+    production = json.loads((project / "zappa_settings.json").read_text())["production"]
+
+    assert production["aws_region"] == region
+    assert production["aws_environment_variables"]["DJANGO_ALLOWED_HOSTS"] == f".execute-api.{region}.amazonaws.com"
+    assert yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())["env"]["AWS_REGION"] == region
+    assert f"({values.get('python_runtime', 'python3.13')}, {region})" in (project / "README.md").read_text()

@@ -211,7 +211,16 @@ class LambdaInstance:
                 self.close()
                 message = f"Task timed out after {self.timeout_seconds:.2f} seconds"
                 invocation.finish(json.dumps({"errorMessage": message}).encode(), "Unhandled")
+        self._let_the_log_settle()
         return invocation, self._log_since(first_line)
+
+    def _let_the_log_settle(self, quiet_seconds: float = 0.1, at_most: float = 2.0) -> None:
+        """The runtime writes an invocation's log before it posts the result; the reader thread may lag."""
+        deadline = time.monotonic() + at_most
+        seen = -1
+        while len(self.log_lines) != seen and time.monotonic() < deadline:
+            seen = len(self.log_lines)
+            time.sleep(quiet_seconds)
 
     def _log_since(self, first_line: int) -> str:
         return "".join(self.log_lines[first_line:])

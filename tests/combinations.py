@@ -129,8 +129,9 @@ def bake_values(row: dict[str, Any], index: int) -> dict[str, Any]:
 
 def row_id(values: dict[str, Any]) -> str:
     """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-noci-m128-t1-tmp10240-eu-west-1'."""
-    database = "pg" if values["database"] == "postgresql" else "nodb"
-    parts = [values["api_gateway"], values["cold_start"], database + ("+proxy" if values["use_rds_proxy"] else "")]
+    postgres = values["database"] == "postgresql"
+    database = ("pg+proxy" if values["use_rds_proxy"] else "pg") if postgres else "nodb"  # proxy: ignored without
+    parts = [values["api_gateway"], values["cold_start"], database]
     parts += ["vpc"] if values["use_vpc"] else []
     parts += [values["storage"] if values["storage"] == "s3" else "nostorage"]
     parts += ["admin"] if values["use_admin"] else []

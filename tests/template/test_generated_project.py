@@ -9,6 +9,7 @@ needs the runtime's Python (3.12 or 3.13), PostgreSQL on 127.0.0.1:5432 and PyPI
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import subprocess
 import time
 import uuid
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,8 @@ from helpers import (
     run,
     runtime_python,
 )
+
+from support.lambda_runtime import LambdaInstance
 
 pytestmark = pytest.mark.slow
 
@@ -46,8 +50,8 @@ def representative(api_gateway: str, **wanted) -> pytest.param:
 
 
 REPRESENTATIVE = [
-    representative("http_api", database="postgresql", storage="s3"),
-    representative("rest_api", use_rds_proxy=True),
+    representative("http_api", cold_start="snap_start", database="postgresql"),
+    representative("rest_api", database="postgresql", use_admin=True),
     representative("function_url", database="none"),
 ]
 PASSED = re.compile(r"^=+ \d+ passed in [\d.]+s", re.MULTILINE)  # no failure, error or skip on the line
@@ -186,26 +190,40 @@ def cache_tag(python: str) -> str:
     return run([python, "-c", "import sys; print(sys.implementation.cache_tag)"]).stdout.strip()
 
 
-def invoke_package(project: Project, package: Path, tmp_path: Path, events: list[dict], env: dict) -> dict:
-    """Unzip into a read-only folder and run the handler in a fresh runtime interpreter."""
+def api_host(project: Project) -> str:
+    """The host requests name: the API Gateway or function URL domain of the project's region."""
+    region = project.context["aws_region"]
+    if project.context["api_gateway"] == "function_url":
+        return f"abcdefghijklmnop.lambda-url.{region}.on.aws"
+    return f"a1b2c3d4e5.execute-api.{region}.amazonaws.com"
+
+
+@contextlib.contextmanager
+def unpacked(package: Path, tmp_path: Path) -> Iterator[Path]:
+    """The zip in a read-only folder, with the zip's file times, as Lambda unpacks it into /var/task."""
     code_dir = tmp_path / "var-task"
     with zipfile.ZipFile(package) as archive:
         archive.extractall(code_dir)
-        for info in archive.infolist():  # keep the zip's times, as Lambda does (1980 for Zappa's entries)
+        for info in archive.infolist():  # Zappa's entries all say 1980
             timestamp = time.mktime((*info.date_time, 0, 0, -1))
             os.utime(code_dir / info.filename, (timestamp, timestamp))
     for path in [code_dir, *code_dir.rglob("*")]:
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     try:
-        driver = Path(__file__).with_name("lambda_package_driver.py")
-        runtime_dir = lambda_runtime(project.python)
-        command = [project.python, "-I", "-S", "-B", str(driver), str(code_dir), str(runtime_dir)]
-        result = subprocess.run(
-            command, input=json.dumps(events), capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
-        )
+        yield code_dir
     finally:
         for path in [code_dir, *code_dir.rglob("*")]:
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+def invoke_package(project: Project, package: Path, tmp_path: Path, events: list[dict], env: dict) -> dict:
+    """Run the handler in a fresh runtime interpreter that sees only the package and the runtime's libraries."""
+    with unpacked(package, tmp_path) as code_dir:
+        driver = Path(__file__).with_name("lambda_package_driver.py")
+        command = [project.python, "-I", "-S", "-B", str(driver), str(code_dir), str(lambda_runtime(project.python))]
+        result = subprocess.run(
+            command, input=json.dumps(events), capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+        )
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, result.stdout + result.stderr
     return json.loads(lines[-1].removeprefix("RESULT "))
@@ -216,9 +234,7 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     if project.has_database:
         database_url = request.getfixturevalue("postgres_database")
     env = project.lambda_environment(database_url)
-    host = "a1b2c3d4e5.execute-api.{}.amazonaws.com".format(project.context["aws_region"])
-    if project.context["api_gateway"] == "function_url":
-        host = "abcdefghijklmnop.lambda-url.{}.on.aws".format(project.context["aws_region"])
+    host = api_host(project)
     events = [{"manage": "migrate --noinput"}] if project.has_database else []
     # As the deployed source sends them: Zappa gives both API types a "production" stage.
     version, stage = {"http_api": ("v2", "production"), "rest_api": ("v1", "production")}.get(
@@ -254,3 +270,37 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     prefix = "" if stage == "$default" else f"/{stage}"
     assert no_slash["statusCode"] == 301
     assert no_slash["headers"]["location"] == f"{prefix}/health/"
+
+
+def test_package_under_awslambdaric_answers_events_and_reports_errors(project, package, tmp_path, request):
+    """AWS's own runtime client runs the package: an HTTP event, the manage event, an unsupported event and a
+    failing command, whose errors reach the Runtime API as Lambda reports them; the environment survives."""
+    database_url = request.getfixturevalue("postgres_database") if project.has_database else None
+    snap_start = project.context["cold_start"] == "snap_start"
+    environment = {**project.lambda_environment(database_url), "AWS_LAMBDA_FUNCTION_NAME": "api-production"}
+    host = api_host(project)
+    with unpacked(package, tmp_path) as code_dir:
+        instance = LambdaInstance(
+            project.python, code_dir, "lambda_function.lambda_handler", environment,
+            lambda_runtime(project.python), timeout_seconds=60, snap_start=snap_start,
+        )  # fmt: skip
+        try:
+            health, health_log = instance.invoke(json.dumps(api_gateway_event("v2", "GET", "/health/", host)).encode())
+            manage, _ = instance.invoke(json.dumps({"manage": "check"}).encode())
+            unsupported, _ = instance.invoke(json.dumps({"hello": "world"}).encode())
+            failing, failing_log = instance.invoke(json.dumps({"manage": "no_such_command"}).encode())
+            after, _ = instance.invoke(json.dumps(api_gateway_event("v2", "GET", "/health/", host)).encode())
+            startup = "".join(instance.log_lines)
+        finally:
+            instance.close()
+
+    assert (health.error_type, json.loads(health.payload)["statusCode"]) == (None, 200), health_log
+    assert (manage.error_type, json.loads(manage.payload)["exit_status"]) == (None, 0)
+    error = json.loads(unsupported.payload)
+    assert unsupported.error_type and error["errorType"] == "UnsupportedEvent"
+    assert "keys: hello" in error["errorMessage"] and error["stackTrace"]
+    error = json.loads(failing.payload)
+    assert error["errorType"] == "ManagementCommandFailed" and "no_such_command" in error["errorMessage"]
+    assert "[ERROR] ManagementCommandFailed" in failing_log  # what CloudWatch shows
+    assert (after.error_type, json.loads(after.payload)["statusCode"]) == (None, 200)  # still serving
+    assert ("Primed the snapshot: POST /api/echo/ answered 200" in startup) is snap_start

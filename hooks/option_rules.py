@@ -286,10 +286,14 @@ def as_bool(value: Any) -> bool | None:
 
 
 def as_int(value: Any) -> int | None:
+    """An int for a whole number of up to six digits, as a number or as text; None for anything else.
+
+    The same for both forms: the site gets JSON numbers, the hook gets the text cookiecutter renders.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if 0 <= value < 10**6 else None
     if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}", value.strip()):
         return int(value)
     return None
@@ -414,7 +418,7 @@ def validate(values: Mapping[str, Any], options: Mapping[str, Any] | None = None
             continue
         value = values[name]
         rule = RULES[name]
-        error = _value_error(rule, default, value) if is_active(name, values) else _inactive_error(value)
+        error = _value_error(rule, default, value) if is_active(name, values) else _inactive_error(default, value)
         if error:
             errors[name] = error
     # Combinations only among valid values: one bad value shouldn't raise a cascade of errors.
@@ -424,10 +428,14 @@ def validate(values: Mapping[str, Any], options: Mapping[str, Any] | None = None
     return errors
 
 
-def _inactive_error(value: Any) -> str | None:
-    """An unused value is ignored, as long as it is plain text."""
-    if isinstance(value, (bool, int)) or value in (None, ""):
+def _inactive_error(default: Any, value: Any) -> str | None:
+    """An unused value is ignored, as long as it has the option's type and, for text, is plain text."""
+    if value in (None, ""):
         return None
+    if isinstance(default, bool):
+        return None if as_bool(value) is not None else "must be true or false"
+    if isinstance(default, int):
+        return None if as_int(value) is not None else "must be a whole number"
     if not isinstance(value, str) or not re.fullmatch(r"[\w ,.-]{0,400}", value):
         return "may only contain letters, digits, spaces and , . - _"
     return None

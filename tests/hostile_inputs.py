@@ -9,13 +9,22 @@ generated project, never evaluated.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 
-from option_rules import FREE_TEXT, RULES
+# Written here from docs/options.md, not read from the rules: the options that take free text (where
+# a hostile-looking value may be plain text), and those the defaults leave unused (no VPC, SnapStart).
+FREE_TEXT_OPTIONS = {"project_name", "description", "author_name"}
+UNUSED_BY_DEFAULT = {"vpc_subnet_ids", "vpc_security_group_ids", "provisioned_concurrency"}
 
-# Where a free-text value may pass: the options whose rule is the free-text pattern.
-FREE_TEXT_OPTIONS = {name for name, rule in RULES.items() if rule.pattern == FREE_TEXT}
+
+def harmless_unused(field: str, value: object) -> bool:
+    """What an unused option may hold and be accepted (and ignored): a whole number for the number
+    (provisioned_concurrency), plain words and lists for the text options."""
+    if field == "provisioned_concurrency":
+        return isinstance(value, int) and not isinstance(value, bool) or bool(re.fullmatch(r"[0-9]{1,6}", str(value)))
+    return isinstance(value, str) and re.fullmatch(r"[\w ,.-]*", value) is not None
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,23 @@ from urllib.parse import quote
 
 import httpx2 as httpx
 import pytest
-from hostile_inputs import FREE_TEXT_OPTIONS, HOSTILE_KEYS, WRONG_JSON_TYPES, Hostile, hostile_values, project_texts
+from hostile_inputs import (
+    FREE_TEXT_OPTIONS,
+    HOSTILE_KEYS,
+    UNUSED_BY_DEFAULT,
+    WRONG_JSON_TYPES,
+    Hostile,
+    harmless_unused,
+    hostile_values,
+    project_texts,
+)
 from live_server import LiveServer, error_fields, live_server
 
-from generator_service.options import load_options, resolve
+from generator_service.options import load_options
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile-input")]
 
 OPTIONS = list(load_options().options)
-RULES = load_options().rules
-# Options the defaults leave unused (subnets without a VPC): a plain-text value there is ignored.
-UNUSED_BY_DEFAULT = {name for name in OPTIONS if not RULES.is_active(name, resolve({}))}
 CANARY_FOLDER = Path("/tmp/cookiecutter-django-lambda-canary")
 CANARY = CANARY_FOLDER / "PWNED"
 CORPUS = hostile_values(str(CANARY))
@@ -96,32 +102,61 @@ def assert_rejected(response: httpx.Response, field: str) -> None:
     assert named, errors
 
 
-def project_files(server: LiveServer, field: str, value: object) -> dict[str, str]:
-    archive = httpx.post(f"{server.url}/api/generate", json={field: value})
-    assert archive.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(archive.content)) as project:
+def archive_files(content: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as project:
         return {name.split("/", 1)[1]: project.read(name).decode() for name in project.namelist()}
 
 
-def check_answer(server: LiveServer, channel: str, field: str, hostile: Hostile, response: httpx.Response) -> None:
+def what_was_made(channel: str, response: httpx.Response) -> object:
+    """What the channel itself answered with, reduced to what a user gets: the zip's files (query, JSON
+    API), the preview's options and file list (form), the page's text (share link)."""
+    if channel in ("query", "json"):
+        return archive_files(response.content)
+    if channel == "form":
+        preview = response.json()
+        return {"options": preview["options"], "files": preview["files"]}
+    return html.unescape(response.text)
+
+
+@pytest.fixture(scope="module")
+def default_answers(server) -> dict[str, object]:
+    """Each channel's answer for the defaults, to compare what an ignored value made with."""
+    return {channel: what_was_made(channel, send(server, channel, [])) for channel in CHANNELS}
+
+
+def check_answer(server, channel: str, field: str, hostile: Hostile, response, defaults: dict) -> None:
     if 400 <= response.status_code < 500:
         assert_rejected(response, field)
         return
     assert response.status_code == 200, response.text[:500]
-    files = project_files(server, field, hostile.value)
-    if field in UNUSED_BY_DEFAULT:  # ignored: the very project the defaults give
-        assert files == project_files(server, "project_name", resolve({})["project_name"]), f"{field} was used"
+    made = what_was_made(channel, response)
+    if field in UNUSED_BY_DEFAULT:  # ignored, if harmless: the very project the defaults give
+        assert harmless_unused(field, hostile.value), f"{field} took {hostile.value!r}"
+        if channel == "share-link":  # the form shows what was typed; its download is the default project
+            link = html.unescape(re.search(r'id="download-zip" href="([^"]+)"', response.text).group(1))
+            assert archive_files(httpx.get(f"{server.url}{link}").content) == defaults["query"], f"{field} was used"
+        elif channel == "form":
+            assert made["files"] == defaults[channel]["files"], f"{field} was used"
+        else:
+            assert made == defaults[channel], f"{field} was used"
         return
     # Only harmless free text may pass, and it must land in the project as the very same text.
     assert hostile.text and field in FREE_TEXT_OPTIONS, f"{channel}: {field}={hostile.value!r} was accepted"
-    assert any(hostile.value in text for text in project_texts(files))
+    if channel == "form":
+        assert made["options"][field] == hostile.value
+    elif channel == "share-link":
+        assert hostile.value in made
+        assert "<script" not in response.text.split("<main", 1)[-1].lower()  # escaped, not markup
+    else:
+        assert any(hostile.value in text for text in project_texts(made))
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("hostile", CORPUS, ids=[hostile.id for hostile in CORPUS])
-def test_hostile_value_in_every_option(watched, channel, hostile):
+def test_hostile_value_in_every_option(watched, default_answers, channel, hostile):
     for field in OPTIONS:
-        check_answer(watched, channel, field, hostile, send(watched, channel, [(field, hostile.value)]))
+        response = send(watched, channel, [(field, hostile.value)])
+        check_answer(watched, channel, field, hostile, response, default_answers)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -139,10 +174,10 @@ def test_repeated_keys(watched, channel):
 
 
 @pytest.mark.parametrize("kind", WRONG_JSON_TYPES)
-def test_wrong_json_types(watched, kind):
+def test_wrong_json_types(watched, default_answers, kind):
     hostile = Hostile(kind, WRONG_JSON_TYPES[kind])
     for field in OPTIONS:
-        check_answer(watched, "json", field, hostile, send(watched, "json", [(field, hostile.value)]))
+        check_answer(watched, "json", field, hostile, send(watched, "json", [(field, hostile.value)]), default_answers)
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,12 @@ Usage: python cli_corpus_driver.py TEMPLATE_DIR OUTPUT_DIR < cases.json > result
 Each case is {"field": ..., "value": ...}: `cookiecutter --no-input -o OUTPUT_DIR TEMPLATE_DIR field=value`,
 as a user would type it. In one process, because a thousand interpreter starts would take minutes; and
 a value may hold what argv can't (NUL, lone surrogates). Each result has the exit code, what the CLI
-printed, and the README.md and pyproject.toml of a generated project (then removed for the next case).
+printed, a SHA-256 of every file of the generated project, and its README.md and pyproject.toml (the
+project is then removed for the next case).
 """
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -31,8 +33,10 @@ def run_case(template_dir: str, output_dir: str, field: str, value: str) -> dict
         except Exception as error:  # as the CLI would end: with the exception's traceback line
             code, printed = 1, io.StringIO(f"{printed.getvalue()}{type(error).__name__}: {error}")
     os.chdir(cwd)
-    result = {"code": code, "output": printed.getvalue(), "made": sorted(os.listdir(output_dir)), "files": {}}
+    made_folders = sorted(os.listdir(output_dir))
+    result = {"code": code, "output": printed.getvalue(), "made": made_folders, "files": {}, "digests": {}}
     for made in result["made"]:
+        result["digests"] = digests(os.path.join(output_dir, made))
         for name in ("README.md", "pyproject.toml"):
             path = os.path.join(output_dir, made, name)
             if os.path.exists(path):
@@ -40,6 +44,17 @@ def run_case(template_dir: str, output_dir: str, field: str, value: str) -> dict
                     result["files"][name] = file.read()
         shutil.rmtree(os.path.join(output_dir, made))
     return result
+
+
+def digests(project: str) -> dict[str, str]:
+    """{path inside the project: SHA-256 of its content}, for comparing whole projects file by file."""
+    found = {}
+    for folder, _, names in os.walk(project):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as file:
+                found[os.path.relpath(path, project)] = hashlib.sha256(file.read()).hexdigest()
+    return found
 
 
 def main() -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from audit_hook import audited_environment, changes_outside
 from helpers import REPO_DIR
-from hostile_inputs import FREE_TEXT_OPTIONS, hostile_values, project_texts
-from option_rules import is_active, load_template_options
+from hostile_inputs import FREE_TEXT_OPTIONS, UNUSED_BY_DEFAULT, harmless_unused, hostile_values, project_texts
+from option_rules import load_template_options
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cli-hostile-input")]
 
@@ -71,7 +71,7 @@ def corpus_run(tmp_path_factory):
     return {"root": root, "canary": canary, "cases": cases, "results": json.loads(result.stdout)}
 
 
-def problem(case: dict, result: dict, default_files: dict[str, str]) -> str | None:
+def problem(case: dict, result: dict, default: dict) -> str | None:
     """What is wrong with the CLI's answer to one case, or None."""
     field, value = case["field"], case["value"]
     if result["code"] != 0:
@@ -82,12 +82,16 @@ def problem(case: dict, result: dict, default_files: dict[str, str]) -> str | No
         if not any(text in result["output"] for text in named):
             return f"rejected without naming {field}: {result['output'][-300:]!r}"
         return "a rejected run left a project behind" if result["made"] else None
-    if not is_active(field, DEFAULTS):  # unused (subnets without a VPC): ignored if plain text
-        return None if result["files"] == default_files else f"ignored {field} changed the project"
+    if field in UNUSED_BY_DEFAULT:  # subnets without a VPC: ignored if harmless, the default project file by file
+        if not harmless_unused(field, value):
+            return f"unused {field} took {value!r}"
+        return None if result["digests"] == default["digests"] else f"ignored {field} changed the project"
     if not (case["text"] and field in FREE_TEXT_OPTIONS):
         return f"accepted {field}={value!r}"
     if not any(value in text for text in project_texts(result["files"])):
         return f"{field}={value!r} is not in the project as given"
+    if set(result["digests"]) != set(default["digests"]):
+        return f"{field}={value!r} changed which files the project has"
     return None
 
 
@@ -98,7 +102,7 @@ def test_every_hostile_value_is_rejected_or_kept_as_plain_text(corpus_run):
     problems = [
         f"{case['field']}={case['value']!r}: {found}"
         for case, result in zip(cases, results, strict=True)
-        if (found := problem(case, result, default["files"]))
+        if (found := problem(case, result, default))
     ]
 
     assert problems == []

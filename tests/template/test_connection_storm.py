@@ -361,6 +361,9 @@ def test_the_proxy_settings_without_a_pooler_do_not_help(proxy_project, cluster)
     assert outcome.summary["settings"]["CONN_MAX_AGE"] == 600
     assert outcome.failed, "every request succeeded: the storm did not exhaust max_connections"
     assert any(message in outcome.logs for message in TOO_MANY), outcome.failures()
+    # Kept connections pile up: the app's role held every slot a non-superuser may have, but the one the
+    # monitor's own connection may take.
+    assert MAX_CONNECTIONS - RESERVED_FOR_SUPERUSERS - 1 <= outcome.peak <= MAX_CONNECTIONS - RESERVED_FOR_SUPERUSERS
 
 
 def test_with_the_proxy_settings_and_a_pooler_every_request_succeeds(proxy_project, cluster, pooler):

@@ -110,17 +110,21 @@ def function_url(method="GET", path="/", **kwargs):
 
 
 def alb(method="GET", path="/", query="", headers=None, body=None, binary=False):
-    """Application Load Balancer target group event (single-value headers)."""
+    """Application Load Balancer target group event (single-value headers).
+
+    Unlike API Gateway, ALB passes query values as the client encoded them ("caf%C3%A9"), and the
+    client's address only in X-Forwarded-For.
+    """
     body, encoded = _body(body, binary)
-    params = parse_qs(query)
+    params = dict(part.split("=", 1) for part in query.split("&") if part)
     return {
         "requestContext": {
             "elb": {"targetGroupArn": f"arn:aws:elasticloadbalancing:{REGION}:123456789012:targetgroup/api/abc"}
         },
         "httpMethod": method,
         "path": path,
-        "queryStringParameters": {key: values[-1] for key, values in params.items()},
-        "headers": _headers(ALB_HOST, headers),
+        "queryStringParameters": params,
+        "headers": _headers(ALB_HOST, {"x-forwarded-for": "203.0.113.7", "x-forwarded-port": "443", **(headers or {})}),
         "body": body or "",
         "isBase64Encoded": encoded,
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import zipfile
@@ -67,18 +68,30 @@ def test_make_serve_then_the_curl_example(fresh_copy, tmp_path):
         text=True,
         start_new_session=True,
     )
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", 8000)) != 0, "something else answers on 127.0.0.1:8000"
     try:
         wait_until_serving(server)
         download = subprocess.run(["bash", "-c", CURL_EXAMPLE], cwd=tmp_path, capture_output=True, text=True)
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.communicate(timeout=30)
+        wait_until_port_is_free()
 
     assert download.returncode == 0, download.stderr
     with zipfile.ZipFile(tmp_path / "orders_api.zip") as archive:
         names = archive.namelist()
     assert "orders_api/README.md" in names and "orders_api/zappa_settings.json" in names
     assert (fresh_copy / ".venv" / "bin" / "uvicorn").exists()  # made by make serve, from requirements.txt
+
+
+def wait_until_port_is_free(timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", 8000)) != 0:
+                return
+        time.sleep(0.2)
 
 
 def wait_until_serving(server: subprocess.Popen, timeout: float = 900) -> None:

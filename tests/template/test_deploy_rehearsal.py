@@ -7,26 +7,9 @@ For each bake, in this order, with Zappa's, boto3's and Django's real code:
 3. the README's deploy command once more: a release must be idempotent;
 4. the README's teardown; afterwards nothing the deploy made may be left.
 
-The stand-in (support/aws_stand_in) is moto's server on a free 127.0.0.1 port; ``AWS_ENDPOINT_URL``
-points there and the credentials are dummies. Where moto 5.2.5 falls short, the stand-in adds the
-missing part on top of moto's own state, or the test checks another way:
-
-| moto 5.2.5                                              | here                                               |
-| ------------------------------------------------------- | -------------------------------------------------- |
-| stacks skip HTTP APIs, secrets and bucket policies      | CloudFormation models built on moto's APIs         |
-| a change set leaves a new stack without outputs         | the outputs are computed again after it runs       |
-| no ``ListFunctionUrlConfigs``; one URL per function     | function URLs per alias, listed                    |
-| no provisioned concurrency API                          | Put/Get/Delete/List, refused on $LATEST/SnapStart  |
-| forgets SnapStart                                        | kept on the function and its versions              |
-| doesn't check VPC subnets or the role's EC2 permissions | checked, with Lambda's error messages              |
-| runs functions only in Docker                           | the deployed zip under awslambdaric (SnapStart     |
-|                                                         | hooks included), its AWS calls back to the stand-in|
-| keeps resource policies per version, not per alias      | replayed from the recorded AddPermission calls     |
-
-Zappa's post-deploy "touch" (an HTTP GET of the API's public URL) would leave this machine: it is
-turned off in the rehearsal's copy of zappa_settings.json only, and the test sends the same
-GET /health/ as an event through the path API Gateway or the function URL would take. The
-CloudFormation templates, ours and the one Zappa uploads for its API, are linted with cfn-lint.
+docs/deploy-rehearsal.md says what is checked after each step, what the stand-in
+(support/aws_stand_in) adds to moto, and what is checked another way. Zappa's post-deploy "touch"
+would leave this machine: it is off in the rehearsal's copy of zappa_settings.json only.
 """
 
 from __future__ import annotations
@@ -231,7 +214,7 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
 
     for command in readme_commands(project, TEARDOWN_HEADING):
         rehearsal.run(command)
-    print("\n".join(rehearsal.transcript))
+    print("\n".join(rehearsal.transcript))  # -rA shows what ran, in how many seconds
     assert leftovers(aws, region, before) == {}
 
 

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -71,9 +72,17 @@ def wait_for_server(process: subprocess.Popen, timeout: float = 600) -> None:
     pytest.fail("runserver did not answer within 10 minutes")
 
 
+def port_8000_answers() -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", 8000)) == 0
+
+
 def stop(process: subprocess.Popen) -> str:
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a user stops runserver
     output, _ = process.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while port_8000_answers() and time.monotonic() < deadline:  # its reloader's child may linger a moment
+        time.sleep(0.2)
     return output
 
 
@@ -91,6 +100,7 @@ def check_the_api(database: bool) -> None:
 def run_local_development(project: Path, runtime: str, commands: list[str], database: bool) -> str:
     script = "\n".join(interpreter_mapped(command, runtime) for command in commands)
     assert commands[-1] == RUNSERVER, "the block ends by starting the server"
+    assert not port_8000_answers(), "something else answers on 127.0.0.1:8000, where runserver listens"
     process = shell(script, project)
     try:
         wait_for_server(process)

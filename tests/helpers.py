@@ -81,6 +81,29 @@ def project_venv(project: Path, python: str) -> Path:
     return venv
 
 
+def lambda_requirements_cache(project: Path, runtime: str) -> Path:
+    """Where the Linux wheels of a production.txt for a runtime are kept between bakes."""
+    requirements = (project / "requirements" / "production.txt").read_bytes()
+    return CACHE_DIR / "lambda-requirements" / hashlib.sha256(requirements + runtime.encode()).hexdigest()[:16]
+
+
+def reuse_lambda_requirements(project: Path, runtime: str) -> None:
+    """Each distinct set of requirements is installed for Lambda once: build_package.py trusts the stamp it left."""
+    cache = lambda_requirements_cache(project, runtime)
+    with exclusive(cache):
+        if (cache / ".requirements-sha256").exists():
+            shutil.copytree(cache, project / ".zappa-build" / "venv", symlinks=True, dirs_exist_ok=True)
+
+
+def share_lambda_requirements(project: Path, runtime: str) -> None:
+    """After a build: keep its installed requirements for the next bake with the same ones."""
+    cache = lambda_requirements_cache(project, runtime)
+    with exclusive(cache):
+        if not (cache / ".requirements-sha256").exists():
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.copytree(project / ".zappa-build" / "venv", cache, symlinks=True)
+
+
 def lambda_runtime(python: str) -> Path:
     """What the Lambda Python runtime provides outside the package (boto3, awslambdaric), in a folder."""
     return runtime_dir(python, CACHE_DIR)

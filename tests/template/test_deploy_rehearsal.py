@@ -14,11 +14,9 @@ would leave this machine: it is off in the rehearsal's copy of zappa_settings.js
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -28,7 +26,14 @@ from pathlib import Path
 import pytest
 from deployed_state import SERVING_ALIAS, Deployment, expected_role_actions, inventory, leftovers, resource_policy
 from documented_commands import readme_commands, workflow_job
-from helpers import CACHE_DIR, api_gateway_event, exclusive, project_venv, runtime_python
+from helpers import (
+    CACHE_DIR,
+    api_gateway_event,
+    project_venv,
+    reuse_lambda_requirements,
+    runtime_python,
+    share_lambda_requirements,
+)
 
 from support.aws_stand_in import StandIn
 
@@ -116,25 +121,6 @@ class Rehearsal:
         )
         self.transcript: list[str] = []
 
-    @property
-    def requirements_cache(self) -> Path:
-        """Where the Linux wheels of this production.txt and runtime are kept for the next bake."""
-        requirements = (self.project / "requirements" / "production.txt").read_bytes()
-        key = hashlib.sha256(requirements + self.context["python_runtime"].encode()).hexdigest()[:16]
-        return CACHE_DIR / "lambda-requirements" / key
-
-    def reuse_requirements(self) -> None:
-        """Each distinct set of requirements is installed for Lambda once; build_package.py trusts its stamp."""
-        with exclusive(self.requirements_cache):
-            if (self.requirements_cache / ".requirements-sha256").exists():
-                shutil.copytree(self.requirements_cache, self.project / ".zappa-build" / "venv", symlinks=True)
-
-    def share_requirements(self) -> None:
-        with exclusive(self.requirements_cache):
-            if not (self.requirements_cache / ".requirements-sha256").exists():
-                shutil.rmtree(self.requirements_cache, ignore_errors=True)
-                shutil.copytree(self.project / ".zappa-build" / "venv", self.requirements_cache, symlinks=True)
-
     def answer(self, command: str) -> str | None:
         """What a user types at the prompts a documented command asks."""
         if "--set-secret DATABASE_URL" in command:
@@ -200,10 +186,10 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
     before = inventory(aws, region)
 
     first_deploy = readme_commands(project, DEPLOY_HEADING, before=TEARDOWN_HEADING)
-    rehearsal.reuse_requirements()
+    reuse_lambda_requirements(project, context["python_runtime"])
     for command in first_deploy:
         rehearsal.run(command)
-    rehearsal.share_requirements()
+    share_lambda_requirements(project, context["python_runtime"])
     first = check_deployed(rehearsal, network)
     for command in ci_deploy_commands(project, context):
         rehearsal.run(command)

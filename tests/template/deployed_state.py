@@ -56,18 +56,16 @@ class Deployment:
         stack = self.client("cloudformation").describe_stacks(StackName=f"{self.function_name}-resources")["Stacks"][0]
         return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
 
-    def role_actions(self, role_arn: str) -> set[str]:
+    def role_policies(self, role_arn: str) -> list[dict]:
+        """The role's inline policy documents; it has no attached ones."""
         iam = self.aws.client("iam", "us-east-1")
         role_name = role_arn.rsplit("/", 1)[1]
-        actions: set[str] = set()
+        assert not iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+        documents = []
         for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
             document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-            document = json.loads(document) if isinstance(document, str) else document
-            for statement in document["Statement"]:
-                granted = statement["Action"]
-                actions |= {granted} if isinstance(granted, str) else set(granted)
-        assert not iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
-        return actions
+            documents.append(json.loads(document) if isinstance(document, str) else document)
+        return documents
 
     def api_targets(self, api_gateway: str) -> list[str]:
         """The Lambda ARNs each API integration invokes."""
@@ -164,3 +162,45 @@ def leftovers(aws: StandIn, region: str, before: dict[str, set[str]]) -> dict[st
     """What exists now that didn't before the deploy."""
     now = inventory(aws, region)
     return {kind: sorted(now[kind] - before[kind]) for kind in now if now[kind] - before[kind]}
+
+
+def granted_actions(documents: list[dict]) -> set[str]:
+    actions: set[str] = set()
+    for document in documents:
+        for statement in document["Statement"]:
+            granted = statement["Action"]
+            actions |= {granted} if isinstance(granted, str) else set(granted)
+    return actions
+
+
+# parliament's findings that are explained, not fixed, as (issue, action):
+# - Lambda's own policy for VPC functions grants these on "*"
+#   (https://docs.aws.amazon.com/lambda/latest/dg/configuring-vpc.html#vpc-permissions): Lambda makes and
+#   deletes the network interfaces, whose IDs nobody knows in advance.
+# - "log-group:/aws/lambda/NAME:*", the log group's ARN as CloudFormation gives it, covers its streams
+#   ("...:log-stream:*"), as in Lambda's own example
+#   (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html); parliament
+#   expects the streams' format spelled out.
+EXPLAINED_FINDINGS = {
+    ("RESOURCE_STAR", "ec2:AssignPrivateIpAddresses"),
+    ("RESOURCE_STAR", "ec2:CreateNetworkInterface"),
+    ("RESOURCE_STAR", "ec2:DeleteNetworkInterface"),
+    ("RESOURCE_STAR", "ec2:UnassignPrivateIpAddresses"),
+    ("RESOURCE_MISMATCH", "logs:CreateLogStream"),
+    ("RESOURCE_MISMATCH", "logs:PutLogEvents"),
+}
+
+
+def unexplained_parliament_findings(documents: list[dict]) -> list[str]:
+    """parliament's findings on each policy (unknown actions, bad resources, resource "*"), less the explained."""
+    from parliament import analyze_policy_string
+
+    found = []
+    for document in documents:
+        for finding in analyze_policy_string(json.dumps(document)).findings:
+            details = finding.detail if isinstance(finding.detail, list) else [finding.detail]
+            for detail in details:
+                action = detail.get("action") if isinstance(detail, dict) else detail
+                if (finding.issue, action) not in EXPLAINED_FINDINGS:
+                    found.append(f"{finding.issue}: {detail}")
+    return found

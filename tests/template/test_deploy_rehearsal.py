@@ -24,7 +24,16 @@ import uuid
 from pathlib import Path
 
 import pytest
-from deployed_state import SERVING_ALIAS, Deployment, expected_role_actions, inventory, leftovers, resource_policy
+from deployed_state import (
+    SERVING_ALIAS,
+    Deployment,
+    expected_role_actions,
+    granted_actions,
+    inventory,
+    leftovers,
+    resource_policy,
+    unexplained_parliament_findings,
+)
 from documented_commands import readme_commands, workflow_job
 from helpers import (
     CACHE_DIR,
@@ -241,7 +250,9 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
     assert environment["DJANGO_SECRETS_ARN"] == outputs["SecretArn"]
     check_no_secret_in(environment, stored_secrets(rehearsal, outputs["SecretArn"]))
     assert config["Role"] == outputs["RoleArn"]
-    assert deployment.role_actions(config["Role"]) == expected_role_actions(context)
+    policies = deployment.role_policies(config["Role"])
+    assert granted_actions(policies) == expected_role_actions(context)
+    assert unexplained_parliament_findings(policies) == []
     alias = SERVING_ALIAS.get(context["cold_start"])
     target, host = check_invoke_path(rehearsal, alias)
     check_cold_start(deployment, context, alias)

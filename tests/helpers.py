@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -10,9 +11,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
 from support import interpreters
@@ -42,6 +47,61 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def user_shell(script: str, cwd: Path) -> subprocess.Popen:
+    """bash running ``script`` as on a fresh machine: none of the test runner's venv, VIRTUAL_ENV or
+    DATABASE_URL; a process group of its own (stopped with Ctrl-C: os.killpg(pid, SIGINT))."""
+    environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "DATABASE_URL")}
+    environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    return subprocess.Popen(
+        ["bash", "-e", "-c", script],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def port_answers(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:port."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_until_port_is_free(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while port_answers(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def claimed_port(port: int) -> Iterator[None]:
+    """Run the block while no other test, of this run or of another checkout's on this machine, uses a fixed
+    port (the READMEs' servers listen on 8000): a lock in the system's temporary folder, then the port free."""
+    with exclusive(Path(tempfile.gettempdir()) / f"cookiecutter-django-lambda-port-{port}"):
+        wait_until_port_is_free(port)
+        assert not port_answers(port), f"something else answers on 127.0.0.1:{port}"
+        try:
+            yield
+        finally:
+            wait_until_port_is_free(port)  # a server's last child may linger a moment after Ctrl-C
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, timeout: float, what: str) -> None:
+    """Poll ``url`` until it answers; fail with the process's output if it ends first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{what} stopped before {url} answered:\n{process.stdout.read()}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(1)
+    pytest.fail(f"{url} did not answer within {timeout:.0f} s of {what}")
 
 
 def lambda_environment(project: Path, **secrets: str) -> dict[str, str]:

@@ -14,16 +14,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from documented_commands import section, shell_commands
-from helpers import REPO_DIR
+from helpers import REPO_DIR, claimed_port, user_shell, wait_until_answering
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # make serve takes port 8000
 
@@ -57,51 +54,17 @@ CURL_EXAMPLE = "curl -fL -o orders_api.zip 'http://127.0.0.1:8000/api/generate?f
 def test_make_serve_then_the_curl_example(fresh_copy, tmp_path):
     assert "make serve" in [command.split("#")[0].strip() for command in readme_commands("## Develop")]
     assert CURL_EXAMPLE in readme_commands("## Use it")
-    environment = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-    environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
-    server = subprocess.Popen(
-        ["bash", "-c", "make serve"],
-        cwd=fresh_copy,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    with socket.socket() as probe:
-        assert probe.connect_ex(("127.0.0.1", 8000)) != 0, "something else answers on 127.0.0.1:8000"
-    try:
-        wait_until_serving(server)
-        download = subprocess.run(["bash", "-c", CURL_EXAMPLE], cwd=tmp_path, capture_output=True, text=True)
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.communicate(timeout=30)
-        wait_until_port_is_free()
+    with claimed_port(8000):
+        server = user_shell("make serve", fresh_copy)
+        try:
+            wait_until_answering("http://127.0.0.1:8000/", server, 900, "make serve")
+            download = subprocess.run(["bash", "-c", CURL_EXAMPLE], cwd=tmp_path, capture_output=True, text=True)
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            server.communicate(timeout=30)
 
     assert download.returncode == 0, download.stderr
     with zipfile.ZipFile(tmp_path / "orders_api.zip") as archive:
         names = archive.namelist()
     assert "orders_api/README.md" in names and "orders_api/zappa_settings.json" in names
     assert (fresh_copy / ".venv" / "bin" / "uvicorn").exists()  # made by make serve, from requirements.txt
-
-
-def wait_until_port_is_free(timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", 8000)) != 0:
-                return
-        time.sleep(0.2)
-
-
-def wait_until_serving(server: subprocess.Popen, timeout: float = 900) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"make serve stopped:\n{server.stdout.read()}")
-        try:
-            httpx.get("http://127.0.0.1:8000/", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(1)
-    pytest.fail("make serve did not answer within 15 minutes")

@@ -17,6 +17,7 @@ endpoints behind.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import string
 from typing import Any
@@ -110,84 +111,66 @@ class HttpApi(_Plumbing, CloudFormationModel):
         _v2(account_id, region_name).delete_api(self.physical_id)
 
 
-class HttpApiIntegration(_Plumbing, CloudFormationModel):
+def snake_case(name: str) -> str:
+    """'PayloadFormatVersion' -> 'payload_format_version', as moto's backends name their parameters."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class _HttpApiPart(_Plumbing):
+    """A part of an HTTP API (integration, route): made by the backend's create_<part>, with the template's
+    properties as its parameters, and deleted with the API's other parts."""
+
+    part: str  # "integration", "route"
+    properties: tuple[str, ...]  # the template properties the backend takes, besides ApiId
+    id_attribute: str
     api_id: str
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> _HttpApiPart:
+        given = cloudformation_json["Properties"]
+        arguments = {snake_case(name): given.get(name) for name in cls.properties}
+        made = getattr(_v2(account_id, region_name), f"create_{cls.part}")(api_id=given["ApiId"], **arguments)
+        model = cls()
+        model.physical_id, model.api_id = getattr(made, cls.id_attribute), given["ApiId"]
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _v2(account_id, region_name)
+        if self.api_id in backend.apis:  # parts go with their API
+            getattr(backend, f"delete_{self.part}")(self.api_id, self.physical_id)
+
+
+class HttpApiIntegration(_HttpApiPart, CloudFormationModel):
+    part, id_attribute = "integration", "id"
+    properties = (
+        "ConnectionId", "ConnectionType", "ContentHandlingStrategy", "CredentialsArn", "Description",
+        "IntegrationMethod", "IntegrationSubtype", "IntegrationType", "IntegrationUri", "PassthroughBehavior",
+        "PayloadFormatVersion", "RequestParameters", "RequestTemplates", "ResponseParameters",
+        "TemplateSelectionExpression", "TimeoutInMillis", "TlsConfig",
+    )  # fmt: skip
 
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::ApiGatewayV2::Integration"
 
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
-    ) -> HttpApiIntegration:
-        properties = cloudformation_json["Properties"]
-        integration = _v2(account_id, region_name).create_integration(
-            api_id=properties["ApiId"],
-            connection_id=properties.get("ConnectionId"),
-            connection_type=properties.get("ConnectionType"),
-            content_handling_strategy=properties.get("ContentHandlingStrategy"),
-            credentials_arn=properties.get("CredentialsArn"),
-            description=properties.get("Description"),
-            integration_method=properties.get("IntegrationMethod"),
-            integration_subtype=properties.get("IntegrationSubtype"),
-            integration_type=properties["IntegrationType"],
-            integration_uri=properties.get("IntegrationUri"),
-            passthrough_behavior=properties.get("PassthroughBehavior"),
-            payload_format_version=properties.get("PayloadFormatVersion"),
-            request_parameters=properties.get("RequestParameters"),
-            request_templates=properties.get("RequestTemplates"),
-            response_parameters=properties.get("ResponseParameters"),
-            template_selection_expression=properties.get("TemplateSelectionExpression"),
-            timeout_in_millis=properties.get("TimeoutInMillis"),
-            tls_config=properties.get("TlsConfig"),
-        )
-        model = cls()
-        model.physical_id, model.api_id = integration.id, properties["ApiId"]
-        return model
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        if self.api_id in _v2(account_id, region_name).apis:
-            _v2(account_id, region_name).delete_integration(self.api_id, self.physical_id)
-
-
-class HttpApiRoute(_Plumbing, CloudFormationModel):
-    api_id: str
+class HttpApiRoute(_HttpApiPart, CloudFormationModel):
+    part, id_attribute = "route", "route_id"
+    properties = (
+        "ApiKeyRequired", "AuthorizationScopes", "AuthorizationType", "AuthorizerId", "ModelSelectionExpression",
+        "OperationName", "RequestModels", "RequestParameters", "RouteKey", "RouteResponseSelectionExpression",
+        "Target",
+    )  # fmt: skip
 
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::ApiGatewayV2::Route"
 
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
-    ) -> HttpApiRoute:
-        properties = cloudformation_json["Properties"]
-        route = _v2(account_id, region_name).create_route(
-            api_id=properties["ApiId"],
-            api_key_required=properties.get("ApiKeyRequired", False),
-            authorization_scopes=properties.get("AuthorizationScopes"),
-            authorization_type=properties.get("AuthorizationType", "NONE"),
-            authorizer_id=properties.get("AuthorizerId"),
-            model_selection_expression=properties.get("ModelSelectionExpression"),
-            operation_name=properties.get("OperationName"),
-            request_models=properties.get("RequestModels"),
-            request_parameters=properties.get("RequestParameters"),
-            route_key=properties["RouteKey"],
-            route_response_selection_expression=properties.get("RouteResponseSelectionExpression"),
-            target=properties.get("Target"),
-        )
-        model = cls()
-        model.physical_id, model.api_id = route.route_id, properties["ApiId"]
-        return model
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        if self.api_id in _v2(account_id, region_name).apis:
-            _v2(account_id, region_name).delete_route(self.api_id, self.physical_id)
-
-
-class HttpApiStage(_Plumbing, CloudFormationModel):
-    api_id: str
+class HttpApiStage(_HttpApiPart, CloudFormationModel):
+    part, id_attribute = "stage", "name"
 
     @staticmethod
     def cloudformation_type() -> str:
@@ -201,16 +184,14 @@ class HttpApiStage(_Plumbing, CloudFormationModel):
     def create_from_cloudformation_json(  # type: ignore[misc]
         cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
     ) -> HttpApiStage:
-        properties = cloudformation_json["Properties"]
-        config = {"stageName": properties["StageName"], "autoDeploy": properties.get("AutoDeploy", False)}
-        stage = _v2(account_id, region_name).create_stage(properties["ApiId"], config)
+        given = cloudformation_json["Properties"]
+        config = {"stageName": given["StageName"], "autoDeploy": given.get("AutoDeploy", False)}
         model = cls()
-        model.physical_id, model.api_id = stage.name, properties["ApiId"]
+        model.physical_id, model.api_id = (
+            _v2(account_id, region_name).create_stage(given["ApiId"], config).name,
+            given["ApiId"],
+        )
         return model
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        if self.api_id in _v2(account_id, region_name).apis:
-            _v2(account_id, region_name).delete_stage(self.api_id, self.physical_id)
 
 
 class Secret(_Plumbing, CloudFormationModel):

@@ -15,9 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import time
 import uuid
 from pathlib import Path
 
@@ -25,7 +22,7 @@ import httpx2 as httpx
 import psycopg
 import pytest
 from documented_commands import readme_commands
-from helpers import PG_DSN, runtime_python
+from helpers import PG_DSN, claimed_port, runtime_python, user_shell, wait_until_answering
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # runserver takes port 8000
 
@@ -44,48 +41,6 @@ def interpreter_mapped(command: str, runtime: str) -> str:
     return command.replace(f"python{version} ", f"{runtime_python(runtime)} ", 1)
 
 
-def shell(script: str, project: Path, **kwargs) -> subprocess.Popen:
-    environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "DATABASE_URL")}
-    environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"  # no venv of the test runner's on it
-    return subprocess.Popen(
-        ["bash", "-e", "-c", script],
-        cwd=project,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        **kwargs,
-    )
-
-
-def wait_for_server(process: subprocess.Popen, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the local development commands stopped before runserver answered:\n{process.stdout.read()}")
-        try:
-            httpx.get(f"{SERVER}/health/", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(1)
-    pytest.fail("runserver did not answer within 10 minutes")
-
-
-def port_8000_answers() -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", 8000)) == 0
-
-
-def stop(process: subprocess.Popen) -> str:
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a user stops runserver
-    output, _ = process.communicate(timeout=30)
-    deadline = time.monotonic() + 30
-    while port_8000_answers() and time.monotonic() < deadline:  # its reloader's child may linger a moment
-        time.sleep(0.2)
-    return output
-
-
 def check_the_api(database: bool) -> None:
     health = httpx.get(f"{SERVER}/health/")
     assert health.status_code == 200
@@ -100,13 +55,14 @@ def check_the_api(database: bool) -> None:
 def run_local_development(project: Path, runtime: str, commands: list[str], database: bool) -> str:
     script = "\n".join(interpreter_mapped(command, runtime) for command in commands)
     assert commands[-1] == RUNSERVER, "the block ends by starting the server"
-    assert not port_8000_answers(), "something else answers on 127.0.0.1:8000, where runserver listens"
-    process = shell(script, project)
-    try:
-        wait_for_server(process)
-        check_the_api(database)
-    finally:
-        output = stop(process)
+    with claimed_port(8000):
+        process = user_shell(script, project)
+        try:
+            wait_until_answering(f"{SERVER}/health/", process, 600, "the local development commands")
+            check_the_api(database)
+        finally:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a user stops runserver
+            output, _ = process.communicate(timeout=30)
     return output
 
 
@@ -141,7 +97,7 @@ def test_local_development_tests_and_lint_run_as_written(project):
 
     # A new shell, in the state the user's still has: the venv active, .env exported.
     checks = "\n".join(readme_commands(path, "### Tests, lint and format"))
-    process = shell(f". .venv/bin/activate\nset -a; . ./.env; set +a\n{checks}", path)
+    process = user_shell(f". .venv/bin/activate\nset -a; . ./.env; set +a\n{checks}", path)
     output, _ = process.communicate(timeout=900)
     assert process.returncode == 0, output
     assert re.search(r"=+ \d+ passed in ", output), output  # none failed, errored or skipped

@@ -14,7 +14,7 @@ from typing import Any
 
 # (option, value that makes the paths useless, paths)
 REMOVE_WHEN = [
-    ("ci_tool", "none", [".github"]),
+    ("ci_tool", "none", [".github", "deploy/ci-access.yaml", "scripts/ci_access.py"]),
     ("database", "none", ["{app}/migrations", "{app}/models.py"]),
     ("storage", "none", ["config/settings/collectstatic.py"]),
     ("use_admin", False, ["{app}/admin.py"]),

@@ -141,6 +141,19 @@ def project_venv(project: Path, python: str) -> Path:
     return venv
 
 
+def tool_venv(requirement: str) -> Path:
+    """A venv of its own for a tool whose dependencies clash with the suite's, built once per pin."""
+    venv = CACHE_DIR / "tools" / requirement.replace("==", "-")
+    with exclusive(venv):
+        if not (venv / ".complete").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            uv = [sys.executable, "-m", "uv"]
+            run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)])
+            run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), requirement])
+            (venv / ".complete").touch()
+    return venv
+
+
 def lambda_requirements_cache(project: Path, runtime: str) -> Path:
     """Where the Linux wheels of a production.txt for a runtime are kept between bakes."""
     requirements = (project / "requirements" / "production.txt").read_bytes()

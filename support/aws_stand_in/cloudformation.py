@@ -1,8 +1,8 @@
 """CloudFormation as moto 5.2.5 lacks it: resource types, and outputs after a change set.
 
 moto skips resource types it has no model for, with a warning: a stack holding an HTTP API (what
-Zappa deploys for ``apigateway_version: v2``), a Secrets Manager secret or a bucket policy
-"succeeds" with the resource missing. Each model here creates the resource through moto's backend for that
+Zappa deploys for ``apigateway_version: v2``), a Secrets Manager secret, a bucket policy or an
+OIDC provider "succeeds" with the resource missing. Each model here creates the resource through moto's backend for that
 service, so the API, its integration and the secret exist afterwards exactly as if created by
 their own API calls, answer describe/get calls, and go when the stack goes. Replacing a resource
 on update is what CloudFormation does for most property changes of these types.
@@ -263,6 +263,37 @@ class BucketPolicy(_Plumbing, CloudFormationModel):
             backend.delete_bucket_policy(self.bucket)
 
 
+class OidcProvider(_Plumbing, CloudFormationModel):
+    """An IAM OIDC identity provider (GitHub's, for the CI deploy role); Ref gives its ARN."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::IAM::OIDCProvider"
+
+    @classmethod
+    def attribute_names(cls) -> tuple[str, ...]:
+        return ("Arn",)
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str, **kwargs: Any
+    ) -> OidcProvider:
+        properties = cloudformation_json["Properties"]
+        provider = iam_models.iam_backends[account_id]["aws"].create_open_id_connect_provider(
+            url=properties["Url"],
+            thumbprint_list=properties.get("ThumbprintList") or [],
+            client_id_list=properties.get("ClientIdList") or [],
+            tags=properties.get("Tags") or [],
+        )
+        model = cls()
+        model.physical_id = provider.arn
+        model.attributes = {"Arn": provider.arn}
+        return model
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        iam_models.iam_backends[account_id]["aws"].delete_open_id_connect_provider(self.physical_id)
+
+
 def generated_secret_string(spec: dict[str, Any]) -> str:
     """A password as GenerateSecretString makes it, placed under GenerateStringKey in the template."""
     alphabet = string.ascii_letters + string.digits
@@ -321,5 +352,5 @@ def install() -> list[str]:
     refresh_outputs_after_change_sets()
     store_role_policies_as_json()
     delete_with_their_stack()
-    models = (HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Secret, BucketPolicy)
+    models = (HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Secret, BucketPolicy, OidcProvider)
     return [model.cloudformation_type() for model in models]

@@ -30,6 +30,7 @@ class Call:
     path_params: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    access_key: str = ""  # whose credentials signed it: the deploy role's, in the CI step
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, default=str)
@@ -86,10 +87,10 @@ def _rest_routes(service: str) -> list[Route]:
     return routes
 
 
-def service_and_region(authorization: str) -> tuple[str, str]:
-    """('lambda', 'us-east-1') from 'AWS4-HMAC-SHA256 Credential=KEY/20260101/us-east-1/lambda/aws4_request'."""
-    match = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request", authorization or "")
-    return (match.group(2), match.group(1)) if match else ("unknown", "us-east-1")
+def signed_by(authorization: str) -> tuple[str, str, str]:
+    """('lambda', 'us-east-1', 'KEY') from 'AWS4-HMAC-SHA256 Credential=KEY/20260101/us-east-1/lambda/aws4_request'."""
+    match = re.search(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request", authorization or "")
+    return (match.group(3), match.group(2), match.group(1)) if match else ("unknown", "us-east-1", "")
 
 
 def parse_body(content_type: str, body: bytes) -> Any:
@@ -107,12 +108,13 @@ def parse_body(content_type: str, body: bytes) -> Any:
 
 def identify(method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Call:
     """What a request asks: service, operation and parameters."""
-    service, region = service_and_region(headers.get("authorization", ""))
+    service, region, access_key = signed_by(headers.get("authorization", ""))
     if service == "apigateway" and path.startswith("/v2/"):
         service = "apigatewayv2"  # both API Gateway APIs sign as "apigateway"
     parsed_query = {key: values[0] for key, values in parse_qs(query, keep_blank_values=True).items()}
     parsed_body = parse_body(headers.get("content-type", ""), body)
     call = Call(service, "Unknown", region, method, unquote(path), query=parsed_query, body=parsed_body)
+    call.access_key = access_key
     if target := headers.get("x-amz-target"):
         call.operation = target.rpartition(".")[2]
     elif "x-www-form-urlencoded" in headers.get("content-type", "") and "Action" in (parsed_body or {}):

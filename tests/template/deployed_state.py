@@ -140,6 +140,10 @@ def inventory(aws: StandIn, region: str) -> dict[str, set[str]]:
             if stack["StackStatus"] != "DELETE_COMPLETE"
         ],
         "roles": [role["RoleName"] for role in aws.client("iam", "us-east-1").list_roles()["Roles"]],
+        "oidc providers": [
+            provider["Arn"]
+            for provider in aws.client("iam", "us-east-1").list_open_id_connect_providers()["OpenIDConnectProviderList"]
+        ],
         "buckets": [bucket["Name"] for bucket in aws.client("s3", region).list_buckets()["Buckets"]],
         "secrets": [secret["ARN"] for secret in aws.client("secretsmanager", region).list_secrets()["SecretList"]],
         "log groups": [g["logGroupName"] for g in aws.client("logs", region).describe_log_groups()["logGroups"]],

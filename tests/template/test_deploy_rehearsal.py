@@ -43,12 +43,13 @@ from helpers import (
     runtime_python,
     share_lambda_requirements,
 )
+from iam_calls import allowed, change_set_stacks, needs
 
-from support.aws_stand_in import StandIn
+from support.aws_stand_in import ACCOUNT_ID, StandIn
 
 pytestmark = pytest.mark.slow
 
-DEPLOY_HEADING, TEARDOWN_HEADING = "## Deploy", "### Tear it all down"
+DEPLOY_HEADING, TEARDOWN_HEADING, PIPELINE_HEADING = "## Deploy", "### Tear it all down", "## The pipeline"
 URL_WITH_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
 
 # Every API type with every cold-start choice; VPC, database, proxy, storage, admin, CI, runtimes,
@@ -138,12 +139,12 @@ class Rehearsal:
             return "production\n"
         return None
 
-    def run(self, command: str) -> str:
+    def run(self, command: str, credentials: dict[str, str] | None = None) -> str:
         started = time.monotonic()
         result = subprocess.run(
             ["bash", "-c", command],
             cwd=self.project,
-            env=self.env,
+            env={**self.env, **(credentials or {})},
             input=self.answer(command),
             capture_output=True,
             text=True,
@@ -200,8 +201,12 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
         rehearsal.run(command)
     share_lambda_requirements(project, context["python_runtime"])
     first = check_deployed(rehearsal, network)
+    ci_credentials = grant_ci_access(rehearsal)
+    calls_before_ci = len(aws.calls())
     for command in ci_deploy_commands(project, context):
-        rehearsal.run(command)
+        rehearsal.run(command, ci_credentials)
+    if ci_credentials:
+        check_ci_role(rehearsal, aws.calls()[calls_before_ci:], ci_credentials["AWS_ACCESS_KEY_ID"])
     rehearsal.run(first_deploy[-1])
     second = check_deployed(rehearsal, network)
     assert second == first, "a release must keep the API, the URL and every setting"
@@ -226,7 +231,7 @@ def turn_off_touch(project: Path) -> None:
 RUNNER_ACTIONS = {
     "actions/checkout@v4": "the baked project is the checkout",
     "actions/setup-python@v5": "the project's venv runs the runtime's Python",
-    "aws-actions/configure-aws-credentials@v4": "the stand-in's dummy credentials and endpoint are set",
+    "aws-actions/configure-aws-credentials@v4": "the deploy role's session, from AssumeRoleWithWebIdentity",
 }
 
 
@@ -238,6 +243,87 @@ def ci_deploy_commands(project: Path, context: dict) -> list[str]:
     assert set(job.uses) == set(RUNNER_ACTIONS), "explain each new action in RUNNER_ACTIONS"
     assert any("scripts/deploy.py production" in command for command in job.run)
     return job.run
+
+
+# A GitHub repository the baked project is pushed to, as the README's pipeline section expects.
+GITHUB_REMOTE = "https://github.com/acme/{}.git"
+
+
+def grant_ci_access(rehearsal: Rehearsal) -> dict[str, str] | None:
+    """The README's pipeline commands, then the deploy role's credentials as GitHub's
+    configure-aws-credentials action gets them (AssumeRoleWithWebIdentity); None without CI."""
+    project, context = rehearsal.project, rehearsal.context
+    if context["ci_tool"] == "none":
+        return None
+    repository = GITHUB_REMOTE.format(context["project_slug"])
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "remote", "add", "origin", repository], cwd=project, check=True)
+    commands = readme_commands(project, PIPELINE_HEADING)
+    assert commands == ["python scripts/ci_access.py production"]
+    output = rehearsal.run(commands[0])
+    role_arn = re.search(r"AWS_DEPLOY_ROLE_ARN to\n\s+(arn:aws:iam::\d+:role/\S+)", output).group(1)
+    check_trust(rehearsal, role_arn, repository.removeprefix("https://github.com/").removesuffix(".git"))
+    sts = rehearsal.aws.client("sts", context["aws_region"])
+    session = sts.assume_role_with_web_identity(
+        RoleArn=role_arn, RoleSessionName="GitHubActions", WebIdentityToken="a GitHub OIDC token"
+    )["Credentials"]
+    return {
+        "AWS_ACCESS_KEY_ID": session["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": session["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": session["SessionToken"],
+    }
+
+
+def check_trust(rehearsal: Rehearsal, role_arn: str, repository: str) -> None:
+    """Only this repository's production environment may assume the role, through GitHub's provider
+    (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services)."""
+    iam = rehearsal.aws.client("iam", "us-east-1")
+    trust = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    [statement] = trust["Statement"]
+    provider = statement["Principal"]["Federated"]
+    assert provider.endswith(":oidc-provider/token.actions.githubusercontent.com")
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=provider)["ClientIDList"] == ["sts.amazonaws.com"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": f"repo:{repository}:environment:production",
+        }
+    }
+
+
+# What the deploy role may do though a rehearsal may not call it, and why.
+NOT_ALWAYS_CALLED = {
+    # AWS creates a change set even when nothing changed, reports it FAILED, and the script reads and
+    # deletes it; moto 5.2.5 refuses some unchanged templates at once.
+    "cloudformation:DescribeChangeSet": "an unchanged stack",
+    "cloudformation:DeleteChangeSet": "an unchanged stack",
+    # collectstatic touches the assets bucket only when the project has static files (the admin's).
+    "s3:ListBucket": "static files",
+    "s3:GetObject": "static files",
+    "s3:PutObject": "static files",
+}
+
+
+def check_ci_role(rehearsal: Rehearsal, calls: list[dict], access_key: str) -> None:
+    """The deploy job made every call as the deploy role, the role allows each one on what it acted on,
+    and it allows no action the job didn't need."""
+    function_calls = {"secretsmanager:GetSecretValue"}  # the deployed function's own, while Zappa invokes it
+    strangers = {f"{c['service']}:{c['operation']}" for c in calls if c["access_key"] != access_key}
+    assert strangers <= function_calls, strangers
+    calls = [call for call in calls if call["access_key"] == access_key]
+    stacks = change_set_stacks(calls)
+    needed = [need for call in calls for need in needs(call, stacks)]
+    policies = rehearsal.deployment.role_policies(ci_role_arn(rehearsal))
+    refused = sorted({str(need) for need in needed if not allowed(need, policies)})
+    assert refused == [], "the deploy role refuses:\n" + "\n".join(refused)
+    assert granted_actions(policies) - {need.action for need in needed} <= set(NOT_ALWAYS_CALLED)
+    assert unexplained_parliament_findings(policies) == []
+
+
+def ci_role_arn(rehearsal: Rehearsal) -> str:
+    return f"arn:aws:iam::{ACCOUNT_ID}:role/{rehearsal.deployment.function_name}-ci-deploy"
 
 
 def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
@@ -372,7 +458,8 @@ def check_requests(rehearsal: Rehearsal, target: str, host: str, alias: str | No
 def check_templates(rehearsal: Rehearsal) -> None:
     """cfn-lint: no error or warning in ours; no error in the one Zappa deployed for its API."""
     region = rehearsal.context["aws_region"]
-    lint(rehearsal.project / "deploy" / "stack.yaml", region, allowed_exit_codes={0})
+    for template in (rehearsal.project / "deploy").glob("*.yaml"):  # stack.yaml, ci-access.yaml
+        lint(template, region, allowed_exit_codes={0})
     if rehearsal.context["api_gateway"] == "function_url":
         return
     cloudformation = rehearsal.deployment.client("cloudformation")

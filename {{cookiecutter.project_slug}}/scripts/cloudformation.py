@@ -1,4 +1,4 @@
-"""Create, update and delete the stage's CloudFormation stack (deploy/stack.yaml) for scripts/deploy.py.
+"""Create, update and delete the stage's CloudFormation stacks (deploy/*.yaml) for scripts/deploy.py.
 
 Change sets, as ``aws cloudformation deploy`` uses them: a stack is created or updated in one
 call, a template without changes is not an error, and a stack left broken by an earlier run is
@@ -57,8 +57,8 @@ def check_deployable(cloudformation, name: str, status: str | None) -> None:
         raise StackError(f"The stack {name} is busy ({status}); run again once it has finished.")
 
 
-def deploy_stack(cloudformation, name: str, parameters: dict[str, str]) -> dict[str, str]:
-    """Create or update the stack from deploy/stack.yaml; return its outputs."""
+def deploy_stack(cloudformation, name: str, parameters: dict[str, str], template: Path = TEMPLATE) -> dict[str, str]:
+    """Create or update the stack from a template (deploy/stack.yaml by default); return its outputs."""
     status = stack_status(cloudformation, name)
     check_deployable(cloudformation, name, status)
     creating = status in (None, "REVIEW_IN_PROGRESS")  # REVIEW: a change set to create it was never run
@@ -67,7 +67,7 @@ def deploy_stack(cloudformation, name: str, parameters: dict[str, str]) -> dict[
             StackName=name,
             ChangeSetName=f"deploy-{int(time.time())}",
             ChangeSetType="CREATE" if creating else "UPDATE",
-            TemplateBody=TEMPLATE.read_text(),
+            TemplateBody=template.read_text(),
             Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
             Capabilities=["CAPABILITY_NAMED_IAM"],  # the role has a fixed name, from zappa_settings.json
         )
@@ -78,7 +78,16 @@ def deploy_stack(cloudformation, name: str, parameters: dict[str, str]) -> dict[
     if change_set is None or not _wait_for_change_set(cloudformation, change_set["Id"]):
         print("  no changes")
         return stack_outputs(cloudformation, name)
-    cloudformation.execute_change_set(ChangeSetName=change_set["Id"])
+    try:
+        cloudformation.execute_change_set(ChangeSetName=change_set["Id"])
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("AccessDenied", "AccessDeniedException"):
+            raise
+        raise StackError(  # CI's deploy role may release the app, not change IAM
+            f"These credentials may not change the stack {name}. The change set {change_set['Id']} lists what "
+            f"changed in {template.relative_to(template.parent.parent)}: review it, then run the same command "
+            "with credentials that may change IAM."
+        ) from None
     waiter = "stack_create_complete" if creating else "stack_update_complete"
     try:
         cloudformation.get_waiter(waiter).wait(StackName=name, WaiterConfig={"Delay": 5, "MaxAttempts": 360})

@@ -103,6 +103,28 @@ class Stage:
     def stack_name(self) -> str:
         return f"{self.function_name}-resources"  # Zappa names its own API stack after the function
 
+{%- if cookiecutter.ci_tool == "github_actions" %}
+
+    @property
+    def ci_stack_name(self) -> str:
+        return f"{self.function_name}-ci-access"  # deploy/ci-access.yaml, made by scripts/ci_access.py
+
+    def release_resources(self) -> dict[str, str]:
+        """What a release touches, by name: the parameters of deploy/ci-access.yaml."""
+        resources = {
+            "FunctionName": self.function_name,
+            "ResourcesStackName": self.stack_name,
+            "ExecutionRoleName": self.get("role_name"),
+        }
+{%- if cookiecutter.api_gateway != "function_url" %}
+        resources["DeploymentBucketName"] = self.get("s3_bucket")
+{%- endif %}
+{%- if cookiecutter.storage == "s3" %}
+        resources["AssetsBucketName"] = self.environment["DJANGO_S3_BUCKET"]
+{%- endif %}
+        return resources
+{%- endif %}
+
     @property
     def region(self) -> str:
         return self.get("aws_region")
@@ -298,12 +320,13 @@ def deploy(stage: Stage) -> None:
     step(f"Deploying the stack {stage.stack_name} (deploy/stack.yaml)")
     outputs = deploy_stack(session.client("cloudformation"), stage.stack_name, stack_parameters(session, stage))
     settings_file = stage.settings_with({"DJANGO_SECRETS_ARN": outputs["SecretArn"]})
+    exists = function_exists(session, stage)
 {%- if cookiecutter.database == "postgresql" %}
-    require_secret(session, outputs["SecretArn"], "DATABASE_URL", stage)
+    if not exists:  # checked once, by whoever deploys first: CI's role may not read the secret
+        require_secret(session, outputs["SecretArn"], "DATABASE_URL", stage)
 {%- endif %}
     step("Building the package")
     package = build(stage.name)
-    exists = function_exists(session, stage)
     step(f"{'Updating' if exists else 'Creating'} the function {stage.function_name}")
     zappa("update" if exists else "deploy", stage.name, "--zip", str(package), "-s", str(settings_file))
 {%- if cookiecutter.api_gateway == "function_url" %}
@@ -395,6 +418,10 @@ def destroy(stage: Stage, confirmed: bool) -> None:
 {%- endif %}
     step(f"Deleting the stack {stage.stack_name}")
     delete_stack(cloudformation, stage.stack_name)
+{%- if cookiecutter.ci_tool == "github_actions" %}
+    step(f"Deleting the stack {stage.ci_stack_name}, GitHub Actions' access (if scripts/ci_access.py made it)")
+    delete_stack(cloudformation, stage.ci_stack_name)
+{%- endif %}
     remove_bucket_if_empty(session.resource("s3").Bucket(stage.get("s3_bucket")))
     step(f"{stage.name} is gone.")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from combinations import PAIRWISE, PAIRWISE_VALUES, REGIONAL, regions
+from documented_commands import readme_commands, shell_commands
 from helpers import tool_venv
 
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
@@ -212,6 +213,17 @@ def test_stack_templates_pass_cfn_lint_in_every_region(baked):
     result = subprocess.run([cfn_lint, "--regions", *regions(), "--", *templates], capture_output=True, text=True)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_readme_command_is_in_a_section_the_tests_run(baked):
+    """test_readme_as_written.py runs "Local development" and its subsections; test_deploy_rehearsal.py
+    runs "Deploy" (teardown included) and "The pipeline". A command anywhere else would run nowhere."""
+    values, project = baked
+    sections = ["## Local development", "## Deploy"]
+    if values["ci_tool"] == "github_actions":
+        sections.append("## The pipeline")
+    covered = [command for heading in sections for command in readme_commands(project, heading)]
+    assert shell_commands((project / "README.md").read_text(encoding="utf-8")) == covered
 
 
 # In a venv of its own: checkov 3.3.30 pins packaging<24, which pytest 9 can't use.

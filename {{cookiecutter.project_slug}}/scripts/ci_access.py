@@ -5,7 +5,7 @@ Creates or updates the stack ``<function name>-ci-access`` (deploy/ci-access.yam
 provider in the account (unless one exists already) and the deploy role, which only a workflow job of
 this repository running in its ``production`` environment can assume. The role may release the app
 (package, function, API, migrations, static files) and nothing more; changes to deploy/stack.yaml
-still need someone allowed to change IAM (see the README, "Deploying from GitHub Actions").
+still need someone allowed to change IAM (see the README, "The pipeline").
 
 The repository is read from the ``origin`` remote (``--repository OWNER/NAME`` to name another).
 At the end it prints the role's ARN, for the repository variable ``AWS_DEPLOY_ROLE_ARN``.

@@ -1,0 +1,67 @@
+"""What scripts/deploy.py says when a stack can't be deployed: CloudFormation's answers stubbed
+with botocore's Stubber, the script's own code (scripts/cloudformation.py) run against them."""
+
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.stub import Stubber
+from cloudformation import StackError, deploy_stack
+
+STACK = "my-api-production-resources"
+STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{STACK}/1"
+CHANGE_SET = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/deploy-1/1"
+
+
+@pytest.fixture
+def cloudformation():
+    client = boto3.client("cloudformation", region_name="us-east-1", config=Config(signature_version=UNSIGNED))
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+def stack_in(status: str) -> dict:
+    return {"Stacks": [{"StackName": STACK, "StackStatus": status, "CreationTime": datetime.now(UTC)}]}
+
+
+def test_a_stack_left_broken_is_reported_with_cloudformations_reason(cloudformation):
+    client, stubber = cloudformation
+    stubber.add_response("describe_stacks", stack_in("ROLLBACK_COMPLETE"))
+    event = {
+        "StackId": STACK_ID,
+        "EventId": "1",
+        "StackName": STACK,
+        "Timestamp": datetime.now(UTC),
+        "LogicalResourceId": "AssetsBucket",
+        "ResourceStatus": "CREATE_FAILED",
+        "ResourceStatusReason": "my-api-production-assets already exists",
+    }
+    stubber.add_response("describe_stack_events", {"StackEvents": [event]})
+
+    with pytest.raises(StackError) as raised:
+        deploy_stack(client, STACK, {})
+
+    message = str(raised.value)
+    assert "is in ROLLBACK_COMPLETE: its first creation failed" in message
+    assert "AssetsBucket: my-api-production-assets already exists" in message
+    assert "--destroy" in message  # what to do about it
+
+
+def test_a_changed_stack_under_the_ci_role_stops_with_the_change_set_to_review(cloudformation):
+    """CI's deploy role may not change IAM (deploy/ci-access.yaml): executing a change set is refused."""
+    client, stubber = cloudformation
+    stubber.add_response("describe_stacks", stack_in("UPDATE_COMPLETE"))
+    stubber.add_response("create_change_set", {"Id": CHANGE_SET, "StackId": STACK_ID})
+    changes = [{"Type": "Resource", "ResourceChange": {"Action": "Modify", "LogicalResourceId": "ExecutionRole"}}]
+    stubber.add_response("describe_change_set", {"Status": "CREATE_COMPLETE", "Changes": changes})
+    stubber.add_client_error("execute_change_set", service_error_code="AccessDenied", http_status_code=403)
+
+    with pytest.raises(StackError) as raised:
+        deploy_stack(client, STACK, {"FunctionName": "my-api-production"})
+
+    message = str(raised.value)
+    assert f"may not change the stack {STACK}" in message
+    assert CHANGE_SET in message and "deploy/stack.yaml" in message

@@ -5,8 +5,9 @@ ARN), written from AWS's Service Authorization Reference
 (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html),
 not from the policy under test, so the CI deploy role can be held to exactly what the deploy job calls.
 moto evaluates no resource-level permission (it matches every action against "*"), so the evaluation is
-this module's: Allow statements, Action and Resource with wildcards, no Deny and no conditions (the
-role has neither).
+this module's: Allow statements, Action and Resource with wildcards. The role has no Deny, and its one
+condition (iam:PassedToService is lambda.amazonaws.com) holds for every iam:PassRole here: each is implied
+by a Lambda call, so conditions are not evaluated.
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ def needs(call: dict, change_set_stacks: dict[str, str]) -> list[Need]:
         return [Need(f"apigateway:{call['method']}", f"arn:aws:apigateway:{call['region']}::{call['path']}")]
     action = ACTION_OF.get(key, f"{call['service']}:{call['operation']}")
     found = [Need(action, "*" if UNSCOPED.match(action) else resource(call, change_set_stacks))]
-    role = (call.get("body") or {}).get("Role") if isinstance(call.get("body"), dict) else None
-    if call["service"] == "lambda" and role:
+    if call["service"] == "lambda" and (role := _body(call).get("Role")):
         found.append(Need("iam:PassRole", role))
     return found
 
@@ -66,7 +66,7 @@ def resource(call: dict, change_set_stacks: dict[str, str]) -> str:
     service, region = call["service"], call["region"]
     parameters = {**call.get("query", {}), **call.get("path_params", {}), **_body(call)}
     if service == "lambda":
-        name, _, qualifier = _function(parameters["FunctionName"], parameters.get("Qualifier"))
+        name, qualifier = _function(parameters["FunctionName"], parameters.get("Qualifier"))
         return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}" + (f":{qualifier}" if qualifier else "")
     if service == "s3":
         key = parameters.get("Key")
@@ -87,12 +87,12 @@ def _body(call: dict) -> dict:
     return call["body"] if isinstance(call.get("body"), dict) else {}
 
 
-def _function(name: str, qualifier: str | None) -> tuple[str, None, str | None]:
-    """(name, None, qualifier) from a name, NAME:QUALIFIER or an ARN with or without a qualifier."""
+def _function(name: str, qualifier: str | None) -> tuple[str, str | None]:
+    """(name, qualifier) from a name, NAME:QUALIFIER or an ARN with or without a qualifier."""
     parts = name.split(":")
     if name.startswith("arn:"):
-        return parts[6], None, qualifier or (parts[7] if len(parts) > 7 else None)
-    return parts[0], None, qualifier or (parts[1] if len(parts) > 1 else None)
+        return parts[6], qualifier or (parts[7] if len(parts) > 7 else None)
+    return parts[0], qualifier or (parts[1] if len(parts) > 1 else None)
 
 
 def change_set_stacks(calls: list[dict]) -> dict[str, str]:

@@ -40,6 +40,15 @@ class _Plumbing:
     physical_id: str
     attributes: dict[str, str] = {}
 
+    @classmethod
+    def made(cls, physical_id: str, **fields: Any) -> Any:
+        """The model of a resource just created: its physical ID, and its attributes or other fields."""
+        model = cls()
+        model.physical_id = physical_id
+        for name, value in fields.items():
+            setattr(model, name, value)
+        return model
+
     @property
     def physical_resource_id(self) -> str:
         return self.physical_id
@@ -102,10 +111,7 @@ class HttpApi(_Plumbing, CloudFormationModel):
             tags=properties.get("Tags") or {},
             version=properties.get("Version"),
         )
-        model = cls()
-        model.physical_id = api.api_id
-        model.attributes = {"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint}
-        return model
+        return cls.made(api.api_id, attributes={"ApiId": api.api_id, "ApiEndpoint": api.api_endpoint})
 
     def delete(self, account_id: str, region_name: str) -> None:
         _v2(account_id, region_name).delete_api(self.physical_id)
@@ -131,10 +137,8 @@ class _HttpApiPart(_Plumbing):
     ) -> _HttpApiPart:
         given = cloudformation_json["Properties"]
         arguments = {snake_case(name): given.get(name) for name in cls.properties}
-        made = getattr(_v2(account_id, region_name), f"create_{cls.part}")(api_id=given["ApiId"], **arguments)
-        model = cls()
-        model.physical_id, model.api_id = getattr(made, cls.id_attribute), given["ApiId"]
-        return model
+        created = getattr(_v2(account_id, region_name), f"create_{cls.part}")(api_id=given["ApiId"], **arguments)
+        return cls.made(getattr(created, cls.id_attribute), api_id=given["ApiId"])
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _v2(account_id, region_name)
@@ -186,12 +190,8 @@ class HttpApiStage(_HttpApiPart, CloudFormationModel):
     ) -> HttpApiStage:
         given = cloudformation_json["Properties"]
         config = {"stageName": given["StageName"], "autoDeploy": given.get("AutoDeploy", False)}
-        model = cls()
-        model.physical_id, model.api_id = (
-            _v2(account_id, region_name).create_stage(given["ApiId"], config).name,
-            given["ApiId"],
-        )
-        return model
+        stage = _v2(account_id, region_name).create_stage(given["ApiId"], config)
+        return cls.made(stage.name, api_id=given["ApiId"])
 
 
 class Secret(_Plumbing, CloudFormationModel):
@@ -228,10 +228,8 @@ class Secret(_Plumbing, CloudFormationModel):
             replica_regions=[],
             force_overwrite=False,
         )
-        model = cls()
-        model.physical_id = json.loads(secret)["ARN"]
-        model.attributes = {"Id": model.physical_id}
-        return model
+        arn = json.loads(secret)["ARN"]
+        return cls.made(arn, attributes={"Id": arn})
 
     def delete(self, account_id: str, region_name: str) -> None:
         secretsmanager_backends[account_id][region_name].delete_secret(
@@ -253,9 +251,7 @@ class BucketPolicy(_Plumbing, CloudFormationModel):
         properties = cloudformation_json["Properties"]
         document = json.dumps(properties["PolicyDocument"]).encode()
         s3_backends[account_id]["aws"].put_bucket_policy(properties["Bucket"], document)
-        model = cls()
-        model.physical_id = model.bucket = properties["Bucket"]
-        return model
+        return cls.made(properties["Bucket"], bucket=properties["Bucket"])
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = s3_backends[account_id]["aws"]
@@ -285,10 +281,7 @@ class OidcProvider(_Plumbing, CloudFormationModel):
             client_id_list=properties.get("ClientIdList") or [],
             tags=properties.get("Tags") or [],
         )
-        model = cls()
-        model.physical_id = provider.arn
-        model.attributes = {"Arn": provider.arn}
-        return model
+        return cls.made(provider.arn, attributes={"Arn": provider.arn})
 
     def delete(self, account_id: str, region_name: str) -> None:
         iam_models.iam_backends[account_id]["aws"].delete_open_id_connect_provider(self.physical_id)

@@ -45,7 +45,7 @@ from helpers import (
 )
 from iam_calls import allowed, change_set_stacks, needs
 
-from support.aws_stand_in import ACCOUNT_ID, StandIn
+from support.aws_stand_in import StandIn
 
 pytestmark = pytest.mark.slow
 
@@ -201,12 +201,12 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
         rehearsal.run(command)
     share_lambda_requirements(project, context["python_runtime"])
     first = check_deployed(rehearsal, network)
-    ci_credentials = grant_ci_access(rehearsal)
+    ci_role_arn, ci_credentials = grant_ci_access(rehearsal)
     calls_before_ci = len(aws.calls())
     for command in ci_deploy_commands(project, context):
         rehearsal.run(command, ci_credentials)
-    if ci_credentials:
-        check_ci_role(rehearsal, aws.calls()[calls_before_ci:], ci_credentials["AWS_ACCESS_KEY_ID"])
+    if ci_role_arn:
+        check_ci_role(rehearsal, ci_role_arn, aws.calls()[calls_before_ci:], ci_credentials["AWS_ACCESS_KEY_ID"])
     rehearsal.run(first_deploy[-1])
     second = check_deployed(rehearsal, network)
     assert second == first, "a release must keep the API, the URL and every setting"
@@ -249,12 +249,12 @@ def ci_deploy_commands(project: Path, context: dict) -> list[str]:
 GITHUB_REMOTE = "https://github.com/acme/{}.git"
 
 
-def grant_ci_access(rehearsal: Rehearsal) -> dict[str, str] | None:
-    """The README's pipeline commands, then the deploy role's credentials as GitHub's
-    configure-aws-credentials action gets them (AssumeRoleWithWebIdentity); None without CI."""
+def grant_ci_access(rehearsal: Rehearsal) -> tuple[str | None, dict[str, str] | None]:
+    """The README's pipeline commands; returns the deploy role's ARN they printed and its credentials as
+    GitHub's configure-aws-credentials action gets them (AssumeRoleWithWebIdentity). (None, None) without CI."""
     project, context = rehearsal.project, rehearsal.context
     if context["ci_tool"] == "none":
-        return None
+        return None, None
     repository = GITHUB_REMOTE.format(context["project_slug"])
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run(["git", "remote", "add", "origin", repository], cwd=project, check=True)
@@ -267,7 +267,7 @@ def grant_ci_access(rehearsal: Rehearsal) -> dict[str, str] | None:
     session = sts.assume_role_with_web_identity(
         RoleArn=role_arn, RoleSessionName="GitHubActions", WebIdentityToken="a GitHub OIDC token"
     )["Credentials"]
-    return {
+    return role_arn, {
         "AWS_ACCESS_KEY_ID": session["AccessKeyId"],
         "AWS_SECRET_ACCESS_KEY": session["SecretAccessKey"],
         "AWS_SESSION_TOKEN": session["SessionToken"],
@@ -306,7 +306,7 @@ NOT_ALWAYS_CALLED = {
 }
 
 
-def check_ci_role(rehearsal: Rehearsal, calls: list[dict], access_key: str) -> None:
+def check_ci_role(rehearsal: Rehearsal, role_arn: str, calls: list[dict], access_key: str) -> None:
     """The deploy job made every call as the deploy role, the role allows each one on what it acted on,
     and it allows no action the job didn't need."""
     function_calls = {"secretsmanager:GetSecretValue"}  # the deployed function's own, while Zappa invokes it
@@ -315,15 +315,11 @@ def check_ci_role(rehearsal: Rehearsal, calls: list[dict], access_key: str) -> N
     calls = [call for call in calls if call["access_key"] == access_key]
     stacks = change_set_stacks(calls)
     needed = [need for call in calls for need in needs(call, stacks)]
-    policies = rehearsal.deployment.role_policies(ci_role_arn(rehearsal))
+    policies = rehearsal.deployment.role_policies(role_arn)
     refused = sorted({str(need) for need in needed if not allowed(need, policies)})
     assert refused == [], "the deploy role refuses:\n" + "\n".join(refused)
     assert granted_actions(policies) - {need.action for need in needed} <= set(NOT_ALWAYS_CALLED)
     assert unexplained_parliament_findings(policies) == []
-
-
-def ci_role_arn(rehearsal: Rehearsal) -> str:
-    return f"arn:aws:iam::{ACCOUNT_ID}:role/{rehearsal.deployment.function_name}-ci-deploy"
 
 
 def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:

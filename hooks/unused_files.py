@@ -15,9 +15,10 @@ from typing import Any
 # (option, value that makes the paths useless, paths)
 REMOVE_WHEN = [
     ("ci_tool", "none", [".github", "deploy/ci-access.yaml", "scripts/ci_access.py"]),
-    ("database", "none", ["{app}/migrations", "{app}/models.py"]),
+    ("database", "none", ["{app}/migrations", "{app}/models.py", "config/rds", "tests/test_rds_login.py"]),
     ("storage", "none", ["config/settings/collectstatic.py"]),
     ("use_admin", False, ["{app}/admin.py"]),
+    ("use_vpc", False, ["config/rds", "tests/test_rds_login.py"]),  # the stack's database is private: only with the VPC
 ]
 # Files kept only for one value of an option.
 KEEP_ONLY_WHEN = [

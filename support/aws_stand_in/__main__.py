@@ -14,7 +14,7 @@ from pathlib import Path
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from support.aws_stand_in import cloudformation, lambda_api, policies
+from support.aws_stand_in import cloudformation, lambda_api, policies, rds
 from support.aws_stand_in.app import StandInApp
 from support.aws_stand_in.invoke import Invoker
 
@@ -43,6 +43,7 @@ def main() -> None:
 
     def stop(*_args) -> None:
         invoker.close()
+        rds.close_all()
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop)
@@ -51,6 +52,7 @@ def main() -> None:
         server.serve_forever()
     finally:
         invoker.close()
+        rds.close_all()
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ on update is what CloudFormation does for most property changes of these types.
 moto also keeps the outputs a stack had before a change set ran (none, for a new stack), where
 CloudFormation reports the outputs of the template the change set applied; it stores the
 inline policies of a stack's IAM role as Python text, so GetRolePolicy answers something that
-isn't JSON; and deleting a stack leaves its REST API (what Zappa deploys for ``v1``) and its VPC
-endpoints behind.
+isn't JSON; deleting a stack leaves its REST API (what Zappa deploys for ``v1``) and its VPC
+endpoints behind; and it splits ``!GetAtt`` at every dot. RDS is in :mod:`.rds`.
 """
 
 from __future__ import annotations
@@ -337,6 +337,22 @@ def delete_with_their_stack() -> None:
     VPCEndPoint.delete = delete_vpc_endpoint
 
 
+def split_get_att_at_the_first_dot() -> None:
+    """``!GetAtt Database.MasterUserSecret.SecretArn`` names the attribute ``MasterUserSecret.SecretArn``;
+    moto splits the short form at every dot, so the attribute it asks for is ``MasterUserSecret``."""
+    from moto.cloudformation import responses, utils
+
+    original = utils.yaml_tag_constructor
+
+    def yaml_tag_constructor(loader: Any, tag: Any, node: Any) -> Any:
+        if tag == "!GetAtt" and isinstance(node.value, str):
+            return {"Fn::GetAtt": node.value.split(".", 1)}
+        return original(loader, tag, node)
+
+    cloudformation_models.yaml_tag_constructor = yaml_tag_constructor
+    responses.yaml_tag_constructor = yaml_tag_constructor
+
+
 def install() -> list[str]:
     """Make moto's stacks see the models above; returns the resource types added."""
     parsing.get_model_list.cache_clear()
@@ -345,5 +361,8 @@ def install() -> list[str]:
     refresh_outputs_after_change_sets()
     store_role_policies_as_json()
     delete_with_their_stack()
-    models = (HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Secret, BucketPolicy, OidcProvider)
+    split_get_att_at_the_first_dot()
+    from support.aws_stand_in import rds  # its models subclass _Plumbing, above
+
+    models = (HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Secret, BucketPolicy, OidcProvider, *rds.MODELS)
     return [model.cloudformation_type() for model in models]

@@ -158,6 +158,14 @@ def inventory(aws: StandIn, region: str) -> dict[str, set[str]]:
         "security groups": [
             group["GroupId"] for group in aws.client("ec2", region).describe_security_groups()["SecurityGroups"]
         ],
+        "db instances": [
+            i["DBInstanceIdentifier"] for i in aws.client("rds", region).describe_db_instances()["DBInstances"]
+        ],
+        "db proxies": [proxy["DBProxyName"] for proxy in aws.client("rds", region).describe_db_proxies()["DBProxies"]],
+        "db subnet groups": [
+            group["DBSubnetGroupName"]
+            for group in aws.client("rds", region).describe_db_subnet_groups()["DBSubnetGroups"]
+        ],
     }
     return {kind: set(items) for kind, items in found.items()}
 

@@ -16,6 +16,7 @@ import yaml
 from combinations import PAIRWISE, PAIRWISE_VALUES, REGIONAL, regions
 from documented_commands import readme_commands, shell_commands
 from helpers import tool_venv
+from option_rules import validate
 
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
 
@@ -204,13 +205,15 @@ def test_workflow_matches_the_github_schema(baked):
 
 @pytest.mark.slow
 def test_stack_templates_pass_cfn_lint_in_every_region(baked):
-    """No error, warning or note in deploy/*.yaml, for each region cfn-lint knows the resources of."""
+    """No error, warning or note in deploy/*.yaml, in every region the options could have been baked for:
+    cfn-lint knows which resource types, instance classes and engine versions each region offers."""
     values, project = baked
+    usable = [region for region in regions() if not validate({**values, "aws_region": region})]
     templates = sorted((project / "deploy").glob("*.yaml"))
     expected = ["ci-access.yaml", "stack.yaml"] if values["ci_tool"] == "github_actions" else ["stack.yaml"]
     assert [template.name for template in templates] == expected
     cfn_lint = Path(sys.executable).with_name("cfn-lint")
-    result = subprocess.run([cfn_lint, "--regions", *regions(), "--", *templates], capture_output=True, text=True)
+    result = subprocess.run([cfn_lint, "--regions", *usable, "--", *templates], capture_output=True, text=True)
 
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -187,7 +187,8 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
     assert result.exit_code == 0, result.exception
     project, context = Path(result.project_path), result.context
     database_url = None
-    if context["database"] == "postgresql":  # trust auth ignores the password; it is there to be looked for
+    if context["database"] == "postgresql" and not context["use_vpc"]:  # with a VPC, the stack makes the database
+        # trust auth ignores the password; it is there to be looked for
         database_url = request.getfixturevalue("postgres_database").replace(
             "postgres@", f"postgres:{uuid.uuid4().hex}@"
         )
@@ -330,7 +331,9 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
     check_function_settings(config, context, network)
     environment = config["Environment"]["Variables"]
     assert environment["DJANGO_SECRETS_ARN"] == outputs["SecretArn"]
-    check_no_secret_in(environment, stored_secrets(rehearsal, outputs["SecretArn"]))
+    check_no_secret_in(
+        environment, stored_secrets(rehearsal, outputs["SecretArn"]) + stack_database(rehearsal, outputs)
+    )
     assert config["Role"] == outputs["RoleArn"]
     policies = deployment.role_policies(config["Role"])
     assert granted_actions(policies) == expected_role_actions(context)
@@ -366,6 +369,39 @@ def stored_secrets(rehearsal: Rehearsal, secret_arn: str) -> list[str]:
         assert values["DATABASE_URL"] == rehearsal.database_url
         found.append(rehearsal.database_url.split("//")[1].split("@")[0].split(":")[1])
     return found
+
+
+# What the function's environment holds of the stack's database: the stack's outputs, passed on as they are.
+DATABASE_OUTPUTS = {
+    "DatabaseHost": "DJANGO_DATABASE_HOST",
+    "DatabasePort": "DJANGO_DATABASE_PORT",
+    "DatabaseName": "DJANGO_DATABASE_NAME",
+    "DatabaseSecretArn": "DJANGO_DATABASE_SECRET_ARN",
+}
+
+
+def stack_database(rehearsal: Rehearsal, outputs: dict[str, str]) -> list[str]:
+    """With a VPC the stack makes the database: the environment names it by the stack's outputs, and the
+    login RDS keeps is a secret of its own. Returns that login's password."""
+    context = rehearsal.context
+    if context["database"] != "postgresql" or not context["use_vpc"]:
+        assert not set(DATABASE_OUTPUTS) & set(outputs)
+        return []
+    environment = rehearsal.deployment.configuration()["Environment"]["Variables"]
+    assert {name: environment[name] for name in DATABASE_OUTPUTS.values()} == {
+        name: outputs[output] for output, name in DATABASE_OUTPUTS.items()
+    }
+    rds = rehearsal.aws.client("rds", context["aws_region"])
+    [instance] = rds.describe_db_instances()["DBInstances"]
+    assert instance["MasterUserSecret"]["SecretArn"] == outputs["DatabaseSecretArn"]
+    assert instance["StorageEncrypted"] and not instance["PubliclyAccessible"]
+    if context["use_rds_proxy"]:
+        [proxy] = rds.describe_db_proxies()["DBProxies"]
+        assert proxy["RequireTLS"] and proxy["Auth"][0]["SecretArn"] == outputs["DatabaseSecretArn"]
+    login = rehearsal.aws.client("secretsmanager", context["aws_region"]).get_secret_value(
+        SecretId=outputs["DatabaseSecretArn"]
+    )
+    return [json.loads(login["SecretString"])["password"]]
 
 
 def check_no_secret_in(environment: dict[str, str], secrets: list[str]) -> None:

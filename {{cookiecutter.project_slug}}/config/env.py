@@ -59,6 +59,24 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in env_required(name).split(",") if item.strip()]
 
 
+{% if cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+def stack_database() -> dict:
+    """Django's DATABASES entry for the stack's database (deploy/stack.yaml).
+
+    Where it is comes from the environment, which scripts/deploy.py fills from the stack's outputs;
+    who logs in comes from the RDS-managed secret, read by config/rds at the first connection.
+    """
+    return {
+        "ENGINE": "config.rds",
+        "NAME": env_required("DJANGO_DATABASE_NAME"),
+        "HOST": env_required("DJANGO_DATABASE_HOST"),
+        "PORT": env_required("DJANGO_DATABASE_PORT"),
+        "LOGIN_SECRET_ARN": env_required("DJANGO_DATABASE_SECRET_ARN"),
+        "OPTIONS": {},
+    }
+
+
+{% endif -%}
 def database_from_url(url: str) -> dict:
     """Django's DATABASES entry for a URL such as postgres://user:pass@host:5432/name?sslmode=require.
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env python
+{% set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
 """Deploy a stage in one command, and update it with the same command: ``python scripts/deploy.py production``.
 
 Each step prints what it does, and each is safe to repeat:
 
 1. check the AWS credentials;
 2. create or update the stage's stack (deploy/stack.yaml): execution role, secret, log group{% if cookiecutter.storage == "s3" %},
-   assets bucket{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
+   assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
 3. build the package (scripts/build_package.py);
 4. ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
 {%- if cookiecutter.api_gateway == "function_url" %}
@@ -32,6 +33,9 @@ import json
 {%- if cookiecutter.storage == "s3" %}
 import os
 {%- endif %}
+{%- if cookiecutter.use_rds_proxy and rds %}
+import re
+{%- endif %}
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -56,10 +60,22 @@ from cloudformation import (
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+{%- if cookiecutter.database == "postgresql" and not rds %}
 sys.path.append(str(PROJECT_DIR))  # config.env, for checking a DATABASE_URL before it is stored
+{%- endif %}
 BUILD_DIR = PROJECT_DIR / ".zappa-build"
 # The values the stage's secret may hold; the settings read them with secret_required().
-SECRET_NAMES = ("DJANGO_SECRET_KEY",{% if cookiecutter.database == "postgresql" %} "DATABASE_URL"{% endif %})
+SECRET_NAMES = ("DJANGO_SECRET_KEY",{% if cookiecutter.database == "postgresql" and not rds %} "DATABASE_URL"{% endif %})
+# The stack's outputs the function reads, and the environment variable each becomes.
+OUTPUT_VARIABLES = {
+    "SecretArn": "DJANGO_SECRETS_ARN",
+{%- if rds %}
+    "DatabaseHost": "DJANGO_DATABASE_HOST",
+    "DatabasePort": "DJANGO_DATABASE_PORT",
+    "DatabaseName": "DJANGO_DATABASE_NAME",
+    "DatabaseSecretArn": "DJANGO_DATABASE_SECRET_ARN",
+{%- endif %}
+}
 # Zappa's statement IDs for a public function URL: `zappa update` finds them and adds nothing.
 # The second is narrowed to calls that come through the URL: without the condition, any AWS
 # account could invoke the function directly, manage events included.
@@ -133,6 +149,21 @@ class Stage:
     def environment(self) -> dict[str, str]:
         return dict(self.get("aws_environment_variables", {}))
 
+{%- if rds %}
+
+    @property
+    def database_name(self) -> str:
+        """The app's database on the stage's instance: letters, digits and underscores."""
+        return self.function_name.replace("-", "_")[:63]
+{%- endif %}
+{%- if cookiecutter.use_rds_proxy and rds %}
+
+    @property
+    def proxy_name(self) -> str:
+        """RDS Proxy names: up to 60 letters, digits and single hyphens, not ending in one."""
+        return re.sub("-+", "-", self.function_name.replace("_", "-"))[:60].rstrip("-")
+{%- endif %}
+
     def settings_with(self, environment: dict[str, str]) -> Path:
         """zappa_settings.json with these variables added to this stage, for Zappa's -s option."""
         settings = json.loads(json.dumps(self.settings))
@@ -168,6 +199,12 @@ def aws_session(stage: Stage) -> boto3.Session:
 
 def stack_parameters(session: boto3.Session, stage: Stage) -> dict[str, str]:
     parameters = {"FunctionName": stage.function_name, "RoleName": stage.get("role_name")}
+{%- if rds %}
+    parameters["DatabaseName"] = stage.database_name
+{%- endif %}
+{%- if cookiecutter.use_rds_proxy and rds %}
+    parameters["ProxyName"] = stage.proxy_name
+{%- endif %}
 {%- if cookiecutter.storage == "s3" %}
     parameters["AssetsBucketName"] = stage.environment["DJANGO_S3_BUCKET"]
 {%- endif %}
@@ -185,6 +222,14 @@ def network_parameters(ec2, stage: Stage) -> dict[str, str]:
     vpc_ids = {subnet["VpcId"] for subnet in subnets}
     if len(vpc_ids) != 1:
         raise DeployError(f"the subnets {', '.join(subnet_ids)} must all be in one VPC, not {sorted(vpc_ids)}")
+{%- if rds %}
+    if len({subnet["AvailabilityZone"] for subnet in subnets}) < 2:
+        # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html
+        raise DeployError(
+            f"the subnets {', '.join(subnet_ids)} are all in one Availability Zone; the database's subnet group "
+            "needs subnets in at least two. Add one from another zone to vpc_config in zappa_settings.json."
+        )
+{%- endif %}
     vpc_id = vpc_ids.pop()
     vpc = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
     parameters = {
@@ -319,9 +364,9 @@ def deploy(stage: Stage) -> None:
     session = aws_session(stage)
     step(f"Deploying the stack {stage.stack_name} (deploy/stack.yaml)")
     outputs = deploy_stack(session.client("cloudformation"), stage.stack_name, stack_parameters(session, stage))
-    settings_file = stage.settings_with({"DJANGO_SECRETS_ARN": outputs["SecretArn"]})
+    settings_file = stage.settings_with({name: outputs[output] for output, name in OUTPUT_VARIABLES.items()})
     exists = function_exists(session, stage)
-{%- if cookiecutter.database == "postgresql" %}
+{%- if cookiecutter.database == "postgresql" and not rds %}
     if not exists:  # checked once, by whoever deploys first: CI's role may not read the secret
         require_secret(session, outputs["SecretArn"], "DATABASE_URL", stage)
 {%- endif %}
@@ -343,7 +388,7 @@ def deploy(stage: Stage) -> None:
     collectstatic(stage, outputs["AssetsBucket"])
 {%- endif %}
     step(f"{stage.name} is deployed. `zappa status {stage.name}` shows it; `zappa tail {stage.name}` its log.")
-{%- if cookiecutter.database == "postgresql" %}
+{%- if cookiecutter.database == "postgresql" and not rds %}
 
 
 def require_secret(session: boto3.Session, secret_arn: str, name: str, stage: Stage) -> None:
@@ -386,7 +431,7 @@ def check_secret_value(name: str, value: str) -> None:
     """Refuse an empty or malformed value, without repeating it (it is a secret)."""
     if not value:
         raise DeployError(f"no value given for {name}")
-{%- if cookiecutter.database == "postgresql" %}
+{%- if cookiecutter.database == "postgresql" and not rds %}
     if name == "DATABASE_URL":
         from config.env import database_from_url
 
@@ -400,6 +445,9 @@ def check_secret_value(name: str, value: str) -> None:
 def destroy(stage: Stage, confirmed: bool) -> None:
     if not confirmed:
         also = "its log{% if cookiecutter.storage == "s3" %}, the assets bucket with every uploaded file{% endif %} and its secret"
+{%- if rds %}
+        also += "; the database goes too, and RDS keeps a final snapshot of it"
+{%- endif %}
         print(f"This deletes the function {stage.function_name}, its API, {also}.")
         if input(f"Type the stage name ({stage.name}) to go on: ").strip() != stage.name:
             raise DeployError("nothing deleted")

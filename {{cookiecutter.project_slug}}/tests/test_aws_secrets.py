@@ -1,3 +1,4 @@
+{%- set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
 """Reading the stage's secret: the request is signed as botocore signs it, and the settings use it."""
 
 import datetime
@@ -65,7 +66,12 @@ class SecretsManager:
 
 @pytest.fixture
 def secrets_manager(monkeypatch):
+{%- if rds %}
+    # One secret stands in for both: the stage's, and the database login RDS keeps.
+    values = {"DJANGO_SECRET_KEY": "k" * 64, "username": "app", "password": "s3cr3t"}
+{%- else %}
     values = {"DJANGO_SECRET_KEY": "k" * 64{% if cookiecutter.database == "postgresql" %}, "DATABASE_URL": "postgres://app:s3cr3t@db.example.com:5432/app"{% endif %}}
+{%- endif %}
     stand_in = SecretsManager(values)
     for name, value in {"AWS_ENDPOINT_URL": stand_in.url, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE"}.items():
         monkeypatch.setenv(name, value)
@@ -111,11 +117,22 @@ def test_production_settings_take_their_secrets_from_the_secret(secrets_manager)
 {%- if cookiecutter.storage == "s3" %}
         "DJANGO_S3_BUCKET": "example-assets",
 {%- endif %}
+{%- if rds %}
+        "DJANGO_DATABASE_HOST": "db.internal",
+        "DJANGO_DATABASE_PORT": "5432",
+        "DJANGO_DATABASE_NAME": "app",
+        "DJANGO_DATABASE_SECRET_ARN": SECRET_ARN,
+{%- endif %}
     }
     for name in ("DJANGO_SECRET_KEY", "DATABASE_URL"):
         env.pop(name, None)  # the secret must be the only source
     script = "import django; django.setup(); from django.conf import settings as s; "
+{%- if rds %}
+    # The database password is read at the first connection, as Django asks for its parameters.
+    script += "from django.db import connection; print(s.SECRET_KEY, connection.get_connection_params()['password'])"
+{%- else %}
     script += "print(s.SECRET_KEY{% if cookiecutter.database == 'postgresql' %}, s.DATABASES['default']['PASSWORD']{% endif %})"
+{%- endif %}
 
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
 

@@ -1,3 +1,4 @@
+{%- set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
 """Production settings: they load from the environment and pass Django's deployment checks."""
 
 {% if cookiecutter.database == "postgresql" -%}
@@ -22,7 +23,12 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": ".execute-api.{{ cookiecutter.aws_region }}.amazonaws.com",
-{%- if cookiecutter.database == "postgresql" %}
+{%- if rds %}
+        "DJANGO_DATABASE_HOST": "db.example.com",
+        "DJANGO_DATABASE_PORT": "5432",
+        "DJANGO_DATABASE_NAME": "app",
+        "DJANGO_DATABASE_SECRET_ARN": "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:rds!db-1",
+{%- elif cookiecutter.database == "postgresql" %}
         "DATABASE_URL": "postgres://app:secret@db.example.com:5432/app",
 {%- endif %}
 {%- if cookiecutter.storage == "s3" %}
@@ -48,9 +54,21 @@ def test_production_settings_pass_check_deploy():
 
 @pytest.mark.parametrize(
     "variable",
-    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"
-{%- if cookiecutter.database == "postgresql" %}, "DATABASE_URL"{% endif %}
-{%- if cookiecutter.storage == "s3" %}, "DJANGO_S3_BUCKET"{% endif %}],
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+{%- if rds %}
+        "DJANGO_DATABASE_HOST",
+        "DJANGO_DATABASE_PORT",
+        "DJANGO_DATABASE_NAME",
+        "DJANGO_DATABASE_SECRET_ARN",
+{%- elif cookiecutter.database == "postgresql" %}
+        "DATABASE_URL",
+{%- endif %}
+{%- if cookiecutter.storage == "s3" %}
+        "DJANGO_S3_BUCKET",
+{%- endif %}
+    ],
 )
 def test_missing_variable_is_named_in_the_error(variable):
     env = production_env()
@@ -74,6 +92,11 @@ def test_production_database_settings():
 
     assert database["HOST"] == "db.example.com"
     assert database["OPTIONS"]["sslmode"] == "require"
+{%- if rds %}
+    # The login is the RDS-managed secret's, read by the backend at the first connection: not a setting.
+    assert database["ENGINE"] == "config.rds"
+    assert not database.get("PASSWORD")
+{%- endif %}
 {%- if cookiecutter.use_rds_proxy %}
     # Behind RDS Proxy: keep the cheap proxy connection, check it, no server-side cursors.
     assert database["CONN_MAX_AGE"] > 0

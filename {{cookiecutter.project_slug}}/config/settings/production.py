@@ -13,7 +13,8 @@ Check with: python manage.py check --deploy --settings=config.settings.productio
 import os
 
 {% endif -%}
-from config.env import {% if cookiecutter.database == "postgresql" %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required
+{%- set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+from config.env import {% if cookiecutter.database == "postgresql" and not rds %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required{% if rds %}, stack_database{% endif %}
 
 from .base import *  # noqa: F403
 {%- if cookiecutter.storage == "s3" %}
@@ -47,11 +48,17 @@ X_FRAME_OPTIONS = "DENY"
 # Database
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#persistent-connections
 # ------------------------------------------------------------------------------
+{%- if cookiecutter.use_vpc %}
+# The stack's database, logged in to with the secret RDS keeps and rotates (config/rds/base.py).
+DATABASES = {"default": stack_database()}
+{%- else %}
+# Yours, outside the VPC: DATABASE_URL is in the stage's secret (README, "Deploy").
 DATABASES = {"default": database_from_url(secret_required("DATABASE_URL"))}
+{%- endif %}
 # RDS only accepts TLS where the parameter group says so; ask for it anyway.
 DATABASES["default"]["OPTIONS"].setdefault("sslmode", "require")
 {%- if cookiecutter.use_rds_proxy %}
-# DATABASE_URL points at the RDS Proxy endpoint. The proxy owns the few real
+# The database address is the RDS Proxy's endpoint. The proxy owns the few real
 # database connections and lends them out per transaction, so each Lambda
 # instance may keep its own cheap connection to the proxy across warm
 # invocations: a new connection per request cost ~10 ms on loopback (1.6 ms

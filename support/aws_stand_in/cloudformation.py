@@ -11,7 +11,8 @@ moto also keeps the outputs a stack had before a change set ran (none, for a new
 CloudFormation reports the outputs of the template the change set applied; it stores the
 inline policies of a stack's IAM role as Python text, so GetRolePolicy answers something that
 isn't JSON; deleting a stack leaves its REST API (what Zappa deploys for ``v1``) and its VPC
-endpoints behind; and it splits ``!GetAtt`` at every dot. RDS is in :mod:`.rds`.
+endpoints behind; it splits ``!GetAtt`` at every dot; and a bucket's template sets only its encryption and tags. RDS is
+in :mod:`.rds`.
 """
 
 from __future__ import annotations
@@ -337,6 +338,23 @@ def delete_with_their_stack() -> None:
     VPCEndPoint.delete = delete_vpc_endpoint
 
 
+def block_public_access_as_templates_say() -> None:
+    """moto's bucket model applies only ``BucketEncryption`` and ``Tags`` of a template; a bucket's
+    ``PublicAccessBlockConfiguration`` is what keeps it private."""
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.create_from_cloudformation_json.__func__
+
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict, *args, **kwargs):
+        bucket = original(cls, resource_name, cloudformation_json, *args, **kwargs)
+        block = cloudformation_json.get("Properties", {}).get("PublicAccessBlockConfiguration")
+        if block:
+            s3_backends[bucket.account_id]["aws"].put_public_access_block(bucket.name, block)
+        return bucket
+
+    FakeBucket.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+
+
 def split_get_att_at_the_first_dot() -> None:
     """``!GetAtt Database.MasterUserSecret.SecretArn`` names the attribute ``MasterUserSecret.SecretArn``;
     moto splits the short form at every dot, so the attribute it asks for is ``MasterUserSecret``."""
@@ -362,6 +380,7 @@ def install() -> list[str]:
     store_role_policies_as_json()
     delete_with_their_stack()
     split_get_att_at_the_first_dot()
+    block_public_access_as_templates_say()
     from support.aws_stand_in import rds  # its models subclass _Plumbing, above
 
     models = (HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Secret, BucketPolicy, OidcProvider, *rds.MODELS)

@@ -335,6 +335,7 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
         environment, stored_secrets(rehearsal, outputs["SecretArn"]) + stack_database(rehearsal, outputs)
     )
     assert config["Role"] == outputs["RoleArn"]
+    check_deployment_bucket(rehearsal)
     policies = deployment.role_policies(config["Role"])
     assert granted_actions(policies) == expected_role_actions(context)
     assert unexplained_parliament_findings(policies) == []
@@ -343,6 +344,18 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
     check_cold_start(deployment, context, alias)
     check_requests(rehearsal, target, host, alias)
     return {"target": target, "host": host, "environment": environment, "role": config["Role"]}
+
+
+def check_deployment_bucket(rehearsal: Rehearsal) -> None:
+    """Zappa's bucket is the one deploy/deployment-bucket.yaml made: private and encrypted."""
+    settings = json.loads((rehearsal.project / "zappa_settings.json").read_text())["production"]
+    stack = f"{settings['project_name']}-deployments"
+    resources = rehearsal.deployment.client("cloudformation").describe_stack_resources(StackName=stack)
+    assert settings["s3_bucket"] in {resource["PhysicalResourceId"] for resource in resources["StackResources"]}
+    s3 = rehearsal.aws.client("s3", rehearsal.context["aws_region"])
+    assert all(s3.get_public_access_block(Bucket=settings["s3_bucket"])["PublicAccessBlockConfiguration"].values())
+    encryption = s3.get_bucket_encryption(Bucket=settings["s3_bucket"])["ServerSideEncryptionConfiguration"]
+    assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
 
 
 def check_function_settings(config: dict, context: dict, network: dict) -> None:
@@ -490,7 +503,7 @@ def check_requests(rehearsal: Rehearsal, target: str, host: str, alias: str | No
 def check_templates(rehearsal: Rehearsal) -> None:
     """cfn-lint: no error or warning in ours; no error in the one Zappa deployed for its API."""
     region = rehearsal.context["aws_region"]
-    for template in (rehearsal.project / "deploy").glob("*.yaml"):  # stack.yaml, ci-access.yaml
+    for template in (rehearsal.project / "deploy").glob("*.yaml"):  # stack, deployment bucket, CI access
         lint(template, region, allowed_exit_codes={0})
     if rehearsal.context["api_gateway"] == "function_url":
         return

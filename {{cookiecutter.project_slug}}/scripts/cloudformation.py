@@ -21,6 +21,8 @@ BROKEN_STATES = {
 
 
 NO_CHANGES = "No updates are to be performed"
+# Up to an hour: creating an RDS instance and its proxy takes AWS 10-30 minutes.
+STACK_WAIT = {"Delay": 5, "MaxAttempts": 720}
 
 
 class StackError(Exception):
@@ -90,7 +92,7 @@ def deploy_stack(cloudformation, name: str, parameters: dict[str, str], template
         ) from None
     waiter = "stack_create_complete" if creating else "stack_update_complete"
     try:
-        cloudformation.get_waiter(waiter).wait(StackName=name, WaiterConfig={"Delay": 5, "MaxAttempts": 360})
+        cloudformation.get_waiter(waiter).wait(StackName=name, WaiterConfig=STACK_WAIT)
     except WaiterError:
         raise StackError(f"The stack {name} did not deploy:\n{failure_reasons(cloudformation, name)}") from None
     return stack_outputs(cloudformation, name)
@@ -130,8 +132,6 @@ def delete_stack(cloudformation, name: str) -> None:
         return
     cloudformation.delete_stack(StackName=name)
     try:
-        cloudformation.get_waiter("stack_delete_complete").wait(
-            StackName=name, WaiterConfig={"Delay": 5, "MaxAttempts": 360}
-        )
+        cloudformation.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig=STACK_WAIT)
     except WaiterError:
         raise StackError(f"The stack {name} was not deleted:\n{failure_reasons(cloudformation, name)}") from None

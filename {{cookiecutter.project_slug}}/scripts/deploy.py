@@ -5,7 +5,8 @@
 Each step prints what it does, and each is safe to repeat:
 
 1. check the AWS credentials;
-2. create or update the stage's stack (deploy/stack.yaml): execution role, secret, log group{% if cookiecutter.storage == "s3" %},
+2. create or update the deployment bucket's stack (deploy/deployment-bucket.yaml), then the stage's
+   stack (deploy/stack.yaml): execution role, secret, log group{% if cookiecutter.storage == "s3" %},
    assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
 3. build the package (scripts/build_package.py);
 4. ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
@@ -64,6 +65,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.append(str(PROJECT_DIR))  # config.env, for checking a DATABASE_URL before it is stored
 {%- endif %}
 BUILD_DIR = PROJECT_DIR / ".zappa-build"
+BUCKET_TEMPLATE = PROJECT_DIR / "deploy" / "deployment-bucket.yaml"
 # The values the stage's secret may hold; the settings read them with secret_required().
 SECRET_NAMES = ("DJANGO_SECRET_KEY",{% if cookiecutter.database == "postgresql" and not rds %} "DATABASE_URL"{% endif %})
 # The stack's outputs the function reads, and the environment variable each becomes.
@@ -119,6 +121,13 @@ class Stage:
     def stack_name(self) -> str:
         return f"{self.function_name}-resources"  # Zappa names its own API stack after the function
 
+    @property
+    def bucket_stack_name(self) -> str:
+        return f"{self.get('project_name')}-deployments"  # one for every stage, as s3_bucket is
+
+    def other_stages(self) -> list["Stage"]:
+        return [Stage(name, self.settings) for name in self.settings if name != self.name]
+
 {%- if cookiecutter.ci_tool == "github_actions" %}
 
     @property
@@ -130,6 +139,7 @@ class Stage:
         resources = {
             "FunctionName": self.function_name,
             "ResourcesStackName": self.stack_name,
+            "DeploymentsStackName": self.bucket_stack_name,
             "ExecutionRoleName": self.get("role_name"),
         }
 {%- if cookiecutter.api_gateway != "function_url" %}
@@ -362,8 +372,11 @@ def revoke_url_permissions(lambda_client, function: str, qualifier: str | None) 
 def deploy(stage: Stage) -> None:
     step(f"Checking the AWS credentials for {stage.name}")
     session = aws_session(stage)
+    cloudformation = session.client("cloudformation")
+    step(f"Deploying the stack {stage.bucket_stack_name} (deploy/deployment-bucket.yaml)")
+    deploy_stack(cloudformation, stage.bucket_stack_name, {"BucketName": stage.get("s3_bucket")}, BUCKET_TEMPLATE)
     step(f"Deploying the stack {stage.stack_name} (deploy/stack.yaml)")
-    outputs = deploy_stack(session.client("cloudformation"), stage.stack_name, stack_parameters(session, stage))
+    outputs = deploy_stack(cloudformation, stage.stack_name, stack_parameters(session, stage))
     settings_file = stage.settings_with({name: outputs[output] for output, name in OUTPUT_VARIABLES.items()})
     exists = function_exists(session, stage)
 {%- if cookiecutter.database == "postgresql" and not rds %}
@@ -470,7 +483,7 @@ def destroy(stage: Stage, confirmed: bool) -> None:
     step(f"Deleting the stack {stage.ci_stack_name}, GitHub Actions' access (if scripts/ci_access.py made it)")
     delete_stack(cloudformation, stage.ci_stack_name)
 {%- endif %}
-    remove_bucket_if_empty(session.resource("s3").Bucket(stage.get("s3_bucket")))
+    remove_deployment_bucket(session, stage)
     step(f"{stage.name} is gone.")
 
 
@@ -479,15 +492,19 @@ def empty_bucket(bucket) -> None:
     bucket.objects.all().delete()
 
 
-def remove_bucket_if_empty(bucket) -> None:
-    """Zappa's deployment bucket, which it empties after each deploy, goes with the last stage."""
+def remove_deployment_bucket(session: boto3.Session, stage: Stage) -> None:
+    """The deployment bucket's stack goes with the last stage deployed; the bucket holds nothing between deploys."""
+    deployed = [other.name for other in stage.other_stages() if function_exists(session, other)]
+    if deployed:
+        print(f"    keeping the deployment bucket: {', '.join(deployed)} still use it")
+        return
+    step(f"Deleting the stack {stage.bucket_stack_name}, the deployment bucket {stage.get('s3_bucket')}")
     try:
-        if not list(bucket.objects.limit(1)):
-            step(f"Deleting the empty deployment bucket {bucket.name}")
-            bucket.delete()
+        empty_bucket(session.resource("s3").Bucket(stage.get("s3_bucket")))
     except ClientError as error:
         if error.response["Error"]["Code"] not in ("NoSuchBucket", "404"):
             raise
+    delete_stack(session.client("cloudformation"), stage.bucket_stack_name)
 
 
 def main() -> int:

@@ -114,6 +114,9 @@ UNAVAILABLE_IN: dict[tuple[str, Any], tuple[frozenset[str], str, str]] = {
     ),
 }
 
+# Both name an existing VPC's parts; neither means a new VPC (deploy/stack.yaml).
+VPC_ID_OPTIONS = ("vpc_subnet_ids", "vpc_security_group_ids")
+
 TRUE_WORDS = {"true", "yes", "y", "1", "on"}
 FALSE_WORDS = {"false", "no", "n", "0", "off"}
 
@@ -209,7 +212,8 @@ RULES: dict[str, Rule] = {
     ),
     "vpc_subnet_ids": Rule(
         group="network",
-        help="Private subnets in at least two availability zones.",
+        help="Private subnets in at least two availability zones. Leave both ID lists empty and the stack "
+        "creates a VPC with two private subnets and the function's security group.",
         item_pattern=r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})",
         allowed="comma-separated IDs such as subnet-0123456789abcdef0",
         max_length=400,
@@ -218,7 +222,7 @@ RULES: dict[str, Rule] = {
     ),
     "vpc_security_group_ids": Rule(
         group="network",
-        help="Security groups for the function; the database must accept them on port 5432.",
+        help="Security groups for the function, with the subnets above (or neither, for a new VPC).",
         item_pattern=r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})",
         allowed="comma-separated IDs such as sg-0123456789abcdef0",
         max_length=200,
@@ -322,8 +326,6 @@ def _id_list_error(rule: Rule, value: Any) -> str | None:
     if len(value) > rule.max_length:
         return f"must be at most {rule.max_length} characters"
     items = split_ids(value)
-    if not items:
-        return f"is required: {rule.allowed}"
     for item in items:
         if not re.fullmatch(rule.item_pattern or "", item):
             shown = item if re.fullmatch(r"[\w-]{1,40}", item) else "a value"
@@ -383,6 +385,7 @@ def _combination_errors(values: Mapping[str, Any]) -> dict[str, str]:
         storage = as_int(values.get("ephemeral_storage"))
         if storage and storage > 512:
             errors["ephemeral_storage"] = "SnapStart works only with 512 MB of /tmp: choose 512, or another cold_start"
+    errors.update(_vpc_errors(values))
     errors.update(_regional_errors(values))
     limit = GATEWAY_TIMEOUT_SECONDS.get(values.get("api_gateway"))
     timeout = as_int(values.get("timeout_seconds"))
@@ -392,6 +395,17 @@ def _combination_errors(values: Mapping[str, Any]) -> dict[str, str]:
             f"choose at most {limit}, or api_gateway=function_url"
         )
     return errors
+
+
+def _vpc_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """Subnets and security groups come together (your VPC), or not at all (the stack makes one)."""
+    if not as_bool(values.get("use_vpc")):
+        return {}
+    given = {name: bool(split_ids(str(values.get(name) or ""))) for name in VPC_ID_OPTIONS}
+    if len(set(given.values())) == 1:
+        return {}
+    missing = next(name for name, present in given.items() if not present)
+    return {missing: "is required with the other ID list: give both for your VPC, or neither for a new one"}
 
 
 def _regional_errors(values: Mapping[str, Any]) -> dict[str, str]:

@@ -117,10 +117,11 @@ def regions() -> list[str]:
 
 
 def bake_values(row: dict[str, Any], index: int) -> dict[str, Any]:
-    """A row as extra_context: a project name of its own, a region that has its features, VPC IDs."""
+    """A row as extra_context: a project name of its own, a region that has its features, and for every
+    other VPC row the IDs of an existing VPC."""
     usable = [region for region in regions() if conflict({**row, "aws_region": region}) is None]
     values = {"project_name": f"Pairwise {index:02d}", **row, "aws_region": usable[index * 7 % len(usable)]}
-    if row["use_vpc"]:
+    if row["use_vpc"] and index % 2 == 1:  # the other VPC rows leave the IDs empty: the stack makes the VPC
         values.update(vpc_subnet_ids=SUBNETS, vpc_security_group_ids=SECURITY_GROUPS)
     if row["cold_start"] == "provisioned_concurrency":
         values["provisioned_concurrency"] = 3
@@ -132,7 +133,7 @@ def row_id(values: dict[str, Any]) -> str:
     postgres = values["database"] == "postgresql"
     database = ("pg+proxy" if values["use_rds_proxy"] else "pg") if postgres else "nodb"  # proxy: ignored without
     parts = [values["api_gateway"], values["cold_start"], database]
-    parts += ["vpc"] if values["use_vpc"] else []
+    parts += [("vpc" if values.get("vpc_subnet_ids") else "newvpc")] if values["use_vpc"] else []
     parts += [values["storage"] if values["storage"] == "s3" else "nostorage"]
     parts += ["admin"] if values["use_admin"] else []
     parts += [values["python_runtime"].replace("python3.", "py3"), "dj" + values["django_version"]]
@@ -162,7 +163,9 @@ UNSUPPORTED_COMBINATIONS = [
     pytest.param({"use_admin": True, "storage": "none"}, "use_admin", id="admin-without-s3"),
     pytest.param({"timeout_seconds": 60}, "timeout_seconds", id="http_api-timeout-over-30s"),
     pytest.param({"api_gateway": "rest_api", "timeout_seconds": 30}, "timeout_seconds", id="rest_api-timeout-over-29s"),
-    pytest.param({"use_vpc": True}, "vpc_subnet_ids", id="vpc-without-subnets"),
+    pytest.param(
+        {"use_vpc": True, "vpc_security_group_ids": SECURITY_GROUPS}, "vpc_subnet_ids", id="vpc-groups-without-subnets"
+    ),
     pytest.param(
         {"use_vpc": True, "vpc_subnet_ids": "subnet-xyz", "vpc_security_group_ids": SECURITY_GROUPS},
         "vpc_subnet_ids",

@@ -2,17 +2,18 @@
 
 moto skips resource types it has no model for, with a warning: a stack holding an HTTP API (what
 Zappa deploys for ``apigateway_version: v2``), a Secrets Manager secret, a bucket policy or an
-OIDC provider "succeeds" with the resource missing. Each model here creates the resource through moto's backend for that
-service, so the API, its integration and the secret exist afterwards exactly as if created by
-their own API calls, answer describe/get calls, and go when the stack goes. Replacing a resource
-on update is what CloudFormation does for most property changes of these types.
+OIDC provider "succeeds" with the resource missing. Each model here creates the resource through
+moto's backend for that service, so the API, its integration and the secret exist afterwards
+exactly as if created by their own API calls, answer describe/get calls, and go when the stack
+goes. Replacing a resource on update is what CloudFormation does for most property changes of
+these types. RDS is in :mod:`.rds`.
 
 moto also keeps the outputs a stack had before a change set ran (none, for a new stack), where
 CloudFormation reports the outputs of the template the change set applied; it stores the
 inline policies of a stack's IAM role as Python text, so GetRolePolicy answers something that
-isn't JSON; deleting a stack leaves its REST API (what Zappa deploys for ``v1``) and its VPC
-endpoints behind; it splits ``!GetAtt`` at every dot; and a bucket's template sets only its encryption and tags. RDS is
-in :mod:`.rds`.
+isn't JSON; deleting a stack leaves its REST API (what Zappa deploys for ``v1``), its VPC
+endpoints and route tables behind; it splits ``!GetAtt`` at every dot; and a bucket's template
+sets only its encryption and tags.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.cloudformation import models as cloudformation_models
 from moto.cloudformation import parsing
 from moto.core.common_models import CloudFormationModel
+from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.route_tables import RouteTable
 from moto.ec2.models.vpcs import VPCEndPoint
 from moto.iam import models as iam_models
 from moto.s3.models import s3_backends
@@ -326,7 +329,7 @@ def store_role_policies_as_json() -> None:
 
 
 def delete_with_their_stack() -> None:
-    """REST APIs and VPC endpoints go when their stack goes."""
+    """REST APIs, VPC endpoints and route tables go when their stack goes."""
 
     def delete_rest_api(self, account_id: str, region_name: str) -> None:
         apigateway_models.apigateway_backends[account_id][region_name].delete_rest_api(self.id)
@@ -334,8 +337,18 @@ def delete_with_their_stack() -> None:
     def delete_vpc_endpoint(self, account_id: str, region_name: str) -> None:
         ec2_backends[account_id][region_name].delete_vpc_endpoints([self.id])
 
+    def delete_route_table(self, account_id: str, region_name: str) -> None:
+        backend = ec2_backends[account_id][region_name]
+        # CloudFormation deletes a gateway endpoint before the route table it routes through.
+        live = [endpoint for endpoint in backend.vpc_end_points.values() if endpoint.state != "deleted"]
+        routing = [endpoint for endpoint in live if self.id in (endpoint.route_table_ids or [])]
+        if routing:
+            raise DependencyViolationError(f"The routeTable '{self.id}' has dependencies and cannot be deleted.")
+        backend.delete_route_table(self.id)
+
     apigateway_models.RestAPI.delete = delete_rest_api
     VPCEndPoint.delete = delete_vpc_endpoint
+    RouteTable.delete = delete_route_table
 
 
 def block_public_access_as_templates_say() -> None:

@@ -158,6 +158,8 @@ def inventory(aws: StandIn, region: str) -> dict[str, set[str]]:
         "security groups": [
             group["GroupId"] for group in aws.client("ec2", region).describe_security_groups()["SecurityGroups"]
         ],
+        "vpcs": [vpc["VpcId"] for vpc in aws.client("ec2", region).describe_vpcs()["Vpcs"]],
+        "subnets": [subnet["SubnetId"] for subnet in aws.client("ec2", region).describe_subnets()["Subnets"]],
         "db instances": [
             i["DBInstanceIdentifier"] for i in aws.client("rds", region).describe_db_instances()["DBInstances"]
         ],

@@ -110,9 +110,6 @@ def private_folder(prefix: str) -> Path:
 class Cluster:
     port: int
 
-    def url(self, user: str = APP_ROLE, port: int | None = None) -> str:
-        return f"postgres://{user}@127.0.0.1:{port or self.port}/{APP_ROLE}?sslmode=disable"
-
     def connect(self, database: str = APP_ROLE) -> psycopg.Connection:
         """A superuser connection: it may take the slots reserved for superusers, the app's role may not."""
         return psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/{database}", autocommit=True)
@@ -139,8 +136,8 @@ def cluster() -> Iterator[Cluster]:
         try:
             result = Cluster(port)
             with result.connect("postgres") as connection:
-                # Not a superuser: those may use the reserved slots. The README's ALTER ROLE spares Django
-                # a SET TIME ZONE on each new connection (a session setting a transaction pooler would lose).
+                # Not a superuser: those may use the reserved slots. UTC, as RDS's default parameter group has
+                # it, spares Django a SET TIME ZONE on each new connection (which a transaction pooler would lose).
                 connection.execute(f"CREATE ROLE {APP_ROLE} LOGIN")
                 connection.execute(f"ALTER ROLE {APP_ROLE} SET timezone TO 'UTC'")
                 connection.execute(f"CREATE DATABASE {APP_ROLE} OWNER {APP_ROLE}")
@@ -191,9 +188,19 @@ class Project:
     def slug(self) -> str:
         return self.context["project_slug"]
 
-    def lambda_environment(self, database_url: str) -> dict[str, str]:
-        """The production function's environment: zappa_settings' variables plus the secrets."""
-        return lambda_environment(self.path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=database_url)
+    def lambda_environment(self, port: int) -> dict[str, str]:
+        """The production function's environment: zappa_settings' variables, the secret key, and the database the
+        stack's outputs would name (here the cluster's, on this port), with storm_settings.py on top."""
+        return lambda_environment(
+            self.path,
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_DATABASE_HOST="127.0.0.1",
+            DJANGO_DATABASE_PORT=str(port),
+            DJANGO_DATABASE_NAME=APP_ROLE,
+            DJANGO_DATABASE_SECRET_ARN="arn:aws:secretsmanager:us-east-1:123456789012:secret:unread",
+            DJANGO_SETTINGS_MODULE="storm_settings",
+            PYTHONPATH=str(DRIVER.parent),  # storm_settings.py and storm_urls.py
+        )
 
     def readme(self) -> str:
         """The README with its line breaks folded, to find sentences that wrap."""
@@ -207,7 +214,7 @@ def bake(cookies_session, cluster: Cluster, **options) -> Project:
     path = Path(result.project_path)
     python = project_venv(path, runtime_python(result.context["python_runtime"])) / "bin" / "python"
     project = Project(path, result.context, python)
-    run([str(python), "manage.py", "migrate", "--noinput"], cwd=path, env=project.lambda_environment(cluster.url()))
+    run([str(python), "manage.py", "migrate", "--noinput"], cwd=path, env=project.lambda_environment(cluster.port))
     return project
 
 
@@ -301,11 +308,11 @@ def wait_until_idle(connection: psycopg.Connection) -> None:
         time.sleep(0.05)
 
 
-def storm(name: str, project: Project, cluster: Cluster, database_url: str) -> Storm:
+def storm(name: str, project: Project, cluster: Cluster, port: int) -> Storm:
     """INSTANCES simulated Lambda instances of the project at once; prints the one-line summary."""
     host = "a1b2c3d4e5.execute-api.{}.amazonaws.com".format(project.context["aws_region"])
     plan = {"instances": INSTANCES, "label": name, "base_event": api_gateway_event("v2", "GET", "/", host)}
-    env = {**project.lambda_environment(database_url), "DJANGO_SETTINGS_MODULE": "storm_settings"}
+    env = project.lambda_environment(port)
     with cluster.connect() as connection:
         wait_until_idle(connection)
         with ConnectionMonitor(connection) as monitor:
@@ -339,7 +346,7 @@ def notes_written(cluster: Cluster, project: Project, name: str) -> int:
 
 
 def test_without_a_pooler_the_database_runs_out_of_connections_as_the_readme_warns(plain_project, cluster):
-    outcome = storm("direct", plain_project, cluster, cluster.url())
+    outcome = storm("direct", plain_project, cluster, cluster.port)
 
     assert outcome.summary["settings"]["CONN_MAX_AGE"] == 0  # already the most frugal a direct connection can be
     assert outcome.failed, "every request succeeded: the storm did not exhaust max_connections"
@@ -356,7 +363,7 @@ def test_without_a_pooler_the_database_runs_out_of_connections_as_the_readme_war
 
 def test_the_proxy_settings_without_a_pooler_do_not_help(proxy_project, cluster):
     """Connections kept across invocations without a pooler: each instance holds a database slot."""
-    outcome = storm("proxy-settings-direct", proxy_project, cluster, cluster.url())
+    outcome = storm("proxy-settings-direct", proxy_project, cluster, cluster.port)
 
     assert outcome.summary["settings"]["CONN_MAX_AGE"] == 600
     assert outcome.failed, "every request succeeded: the storm did not exhaust max_connections"
@@ -367,7 +374,7 @@ def test_the_proxy_settings_without_a_pooler_do_not_help(proxy_project, cluster)
 
 
 def test_with_the_proxy_settings_and_a_pooler_every_request_succeeds(proxy_project, cluster, pooler):
-    outcome = storm("pooled", proxy_project, cluster, cluster.url(port=pooler))
+    outcome = storm("pooled", proxy_project, cluster, pooler)
 
     assert outcome.summary["settings"] == {
         "CONN_MAX_AGE": 600,
@@ -381,10 +388,10 @@ def test_with_the_proxy_settings_and_a_pooler_every_request_succeeds(proxy_proje
     assert len(outcome.named("stream")) == INSTANCES
     assert notes_written(cluster, proxy_project, "pooled") == NOTES_PER_WRITE * INSTANCES
     assert 0 < outcome.peak <= POOL_SIZE
-    # What this project's README says to set up; the cluster fixture follows it (ALTER ROLE).
+    # What this project's README says of the proxy: the settings measured above.
     readme = proxy_project.readme()
-    assert "give `DATABASE_URL` the **proxy endpoint**." in readme
-    assert "ALTER ROLE app SET timezone TO 'UTC';" in readme
+    assert "The function connects through RDS Proxy, which logs in with the same secret." in readme
+    assert "(`CONN_MAX_AGE = 600`, checked before use) and disable server-side cursors" in readme
 
 
 def test_server_side_cursors_break_behind_a_pooler_without_the_proxy_settings(plain_project, cluster, pooler):
@@ -393,7 +400,7 @@ def test_server_side_cursors_break_behind_a_pooler_without_the_proxy_settings(pl
     WITH HOLD cursor left behind on the first one then collides with the next instance's cursor of the same
     name ("already exists"): Django names it after the thread, which forked instances share, as instances
     restored from one SnapStart snapshot would."""
-    outcome = storm("cursors", plain_project, cluster, cluster.url(port=pooler))
+    outcome = storm("cursors", plain_project, cluster, pooler)
 
     assert outcome.summary["settings"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert not [call for call in outcome.failed if call["name"] != "stream"], outcome.failures()

@@ -53,7 +53,9 @@ DEPLOY_HEADING, TEARDOWN_HEADING, PIPELINE_HEADING = "## Deploy", "### Tear it a
 URL_WITH_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
 
 # Every API type with every cold-start choice; VPC, database, proxy, storage, admin, CI, runtimes,
-# Django versions and regions vary across them. VPC bakes get subnets the test makes in the stand-in.
+# Django versions and regions vary across them. VPC bakes get subnets the test makes in the stand-in,
+# except those that leave the IDs empty: their stack makes the VPC.
+NEW_VPC = {"use_vpc": True, "vpc_subnet_ids": "", "vpc_security_group_ids": ""}
 REHEARSALS = [
     pytest.param({}, id="http_api-snap_start-defaults"),
     pytest.param(
@@ -91,13 +93,13 @@ REHEARSALS = [
         id="rest_api-keep_warm-bare-no_ci",
     ),
     pytest.param(
-        {"api_gateway": "rest_api", "cold_start": "none", "use_vpc": True, "use_rds_proxy": True, "use_admin": True},
-        id="rest_api-none-vpc-proxy-admin",
+        {"api_gateway": "rest_api", "cold_start": "none", **NEW_VPC, "use_rds_proxy": True, "use_admin": True},
+        id="rest_api-none-newvpc-proxy-admin",
     ),
     pytest.param({"api_gateway": "function_url", "aws_region": "eu-central-1"}, id="function_url-snap_start-db-s3"),
     pytest.param(
-        {"api_gateway": "function_url", "cold_start": "provisioned_concurrency", "database": "none", "use_vpc": True},
-        id="function_url-provisioned-vpc-no_db",
+        {"api_gateway": "function_url", "cold_start": "provisioned_concurrency", "database": "none", **NEW_VPC},
+        id="function_url-provisioned-newvpc-no_db",
     ),
     pytest.param(
         {"api_gateway": "function_url", "cold_start": "keep_warm", "timeout_seconds": 300, "storage": "none"},
@@ -180,7 +182,8 @@ def aws(tmp_path) -> StandIn:
 @pytest.mark.parametrize("values", REHEARSALS)
 def test_deploy_rehearsal(values, aws, cookies_session, request):
     region = values.get("aws_region", "us-east-1")
-    network = make_network(aws, region) if values.get("use_vpc") else {}
+    stack_makes_the_vpc = NEW_VPC.items() <= values.items()
+    network = make_network(aws, region) if values.get("use_vpc") and not stack_makes_the_vpc else {}
     result = cookies_session.bake(
         extra_context={"project_name": f"Rehearsal {uuid.uuid4().hex[:6]}", **values, **network}
     )
@@ -328,7 +331,7 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
     deployment, context = rehearsal.deployment, rehearsal.context
     outputs = deployment.stack_outputs()
     config = deployment.configuration()
-    check_function_settings(config, context, network)
+    check_function_settings(config, context, network or stack_network(outputs))
     environment = config["Environment"]["Variables"]
     assert environment["DJANGO_SECRETS_ARN"] == outputs["SecretArn"]
     check_no_secret_in(
@@ -356,6 +359,13 @@ def check_deployment_bucket(rehearsal: Rehearsal) -> None:
     assert all(s3.get_public_access_block(Bucket=settings["s3_bucket"])["PublicAccessBlockConfiguration"].values())
     encryption = s3.get_bucket_encryption(Bucket=settings["s3_bucket"])["ServerSideEncryptionConfiguration"]
     assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+
+def stack_network(outputs: dict[str, str]) -> dict[str, str]:
+    """The subnets and security group of the VPC the stack made, as the options would name them."""
+    if "SubnetIds" not in outputs:
+        return {}
+    return {"vpc_subnet_ids": outputs["SubnetIds"], "vpc_security_group_ids": outputs["SecurityGroupId"]}
 
 
 def check_function_settings(config: dict, context: dict, network: dict) -> None:

@@ -86,11 +86,11 @@ def test_pre_gen_hook_itself_rejects_bad_values(tmp_path, capfd):
     from cookiecutter.exceptions import FailedHookException
     from cookiecutter.hooks import run_script_with_context
 
-    values = {"project_slug": "ok_slug", "author_email": "nope", "use_vpc": True, "vpc_subnet_ids": ""}
+    values = {"project_slug": "ok_slug", "author_email": "nope", "use_vpc": True, "vpc_subnet_ids": "subnet-1"}
     context = {"cookiecutter": {**values, "_extensions": ["local_extensions.TemplateGuard"]}}
     with pytest.raises(FailedHookException):
         run_script_with_context(REPO_DIR / "hooks" / "pre_gen_project.py", tmp_path, context)
 
     errors = capfd.readouterr().err
     assert "ERROR: author_email: may only contain an address such as you@example.com" in errors
-    assert "ERROR: vpc_subnet_ids: is required" in errors
+    assert "ERROR: vpc_subnet_ids: subnet-1 is not valid" in errors

@@ -55,10 +55,15 @@ def test_invalid_values_are_named_with_what_is_allowed(field, value, message):
     assert message in errors[field]
 
 
-def test_ids_are_only_required_with_a_vpc():
+def test_a_vpc_takes_both_id_lists_or_neither():
     assert validate({"use_vpc": False, "vpc_subnet_ids": "", "vpc_security_group_ids": ""}) == {}
-    errors = validate({"use_vpc": True, "vpc_subnet_ids": "", "vpc_security_group_ids": ""})
-    assert set(errors) == {"vpc_subnet_ids", "vpc_security_group_ids"}
+    # Neither: the stack creates the VPC.
+    assert validate({"use_vpc": True, "vpc_subnet_ids": "", "vpc_security_group_ids": ""}) == {}
+    errors = validate({"use_vpc": True, "vpc_subnet_ids": "subnet-0123abcd", "vpc_security_group_ids": " , "})
+    assert set(errors) == {"vpc_security_group_ids"}
+    assert "give both for your VPC, or neither for a new one" in errors["vpc_security_group_ids"]
+    errors = validate({"use_vpc": True, "vpc_subnet_ids": "", "vpc_security_group_ids": "sg-0123abcd"})
+    assert set(errors) == {"vpc_subnet_ids"}
 
 
 def test_unused_ids_must_still_be_plain_text():

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 {% set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+{% set new_vpc = cookiecutter.use_vpc and not cookiecutter.vpc_subnet_ids.strip() -%}
 """Deploy a stage in one command, and update it with the same command: ``python scripts/deploy.py production``.
 
 Each step prints what it does, and each is safe to repeat:
@@ -7,7 +8,7 @@ Each step prints what it does, and each is safe to repeat:
 1. check the AWS credentials;
 2. create or update the deployment bucket's stack (deploy/deployment-bucket.yaml), then the stage's
    stack (deploy/stack.yaml): execution role, secret, log group{% if cookiecutter.storage == "s3" %},
-   assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
+   assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if new_vpc %}, a VPC{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
 3. build the package (scripts/build_package.py);
 4. ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
 {%- if cookiecutter.api_gateway == "function_url" %}
@@ -52,7 +53,7 @@ from cloudformation import (
 {%- if cookiecutter.storage == "s3" %}
     stack_outputs,
 {%- endif %}
-{%- if cookiecutter.use_vpc %}
+{%- if cookiecutter.use_vpc and not new_vpc %}
     stack_resource_ids,
 {%- endif %}
 {%- if cookiecutter.storage == "s3" %}
@@ -174,10 +175,11 @@ class Stage:
         return re.sub("-+", "-", self.function_name.replace("_", "-"))[:60].rstrip("-")
 {%- endif %}
 
-    def settings_with(self, environment: dict[str, str]) -> Path:
-        """zappa_settings.json with these variables added to this stage, for Zappa's -s option."""
+    def settings_with(self, environment: dict[str, str], **stage_settings) -> Path:
+        """zappa_settings.json with these variables (and settings) added to this stage, for Zappa's -s option."""
         settings = json.loads(json.dumps(self.settings))
         settings[self.name]["aws_environment_variables"] = {**self.environment, **environment}
+        settings[self.name].update(stage_settings)
         path = BUILD_DIR / f"zappa_settings.{self.name}.json"
         BUILD_DIR.mkdir(exist_ok=True)
         path.write_text(json.dumps(settings, indent=2))
@@ -218,11 +220,11 @@ def stack_parameters(session: boto3.Session, stage: Stage) -> dict[str, str]:
 {%- if cookiecutter.storage == "s3" %}
     parameters["AssetsBucketName"] = stage.environment["DJANGO_S3_BUCKET"]
 {%- endif %}
-{%- if cookiecutter.use_vpc %}
+{%- if cookiecutter.use_vpc and not new_vpc %}
     parameters.update(network_parameters(session.client("ec2"), stage))
 {%- endif %}
     return parameters
-{%- if cookiecutter.use_vpc %}
+{%- if cookiecutter.use_vpc and not new_vpc %}
 
 
 def network_parameters(ec2, stage: Stage) -> dict[str, str]:
@@ -377,7 +379,14 @@ def deploy(stage: Stage) -> None:
     deploy_stack(cloudformation, stage.bucket_stack_name, {"BucketName": stage.get("s3_bucket")}, BUCKET_TEMPLATE)
     step(f"Deploying the stack {stage.stack_name} (deploy/stack.yaml)")
     outputs = deploy_stack(cloudformation, stage.stack_name, stack_parameters(session, stage))
-    settings_file = stage.settings_with({name: outputs[output] for output, name in OUTPUT_VARIABLES.items()})
+    environment = {name: outputs[output] for output, name in OUTPUT_VARIABLES.items()}
+{%- if new_vpc %}
+    # The stack made the VPC: its subnets and the function's security group are outputs, not settings.
+    network = {"SubnetIds": outputs["SubnetIds"].split(","), "SecurityGroupIds": [outputs["SecurityGroupId"]]}
+    settings_file = stage.settings_with(environment, vpc_config=network)
+{%- else %}
+    settings_file = stage.settings_with(environment)
+{%- endif %}
     exists = function_exists(session, stage)
 {%- if cookiecutter.database == "postgresql" and not rds %}
     if not exists:  # checked once, by whoever deploys first: CI's role may not read the secret

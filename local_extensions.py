@@ -15,7 +15,9 @@ parent when the hook fails.
 
 It also gives templates ``template_dir``, the absolute path of this template,
 which the hooks need to import hooks/option_rules.py (cookiecutter's
-``_repo_dir`` is relative when the template is given as a relative path).
+``_repo_dir`` is relative when the template is given as a relative path), and
+the ``derived`` filter: the facts that depend on several options
+(``option_rules.derived_facts``), written once for every file.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from jinja2.runtime import Context
 TEMPLATE_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(TEMPLATE_DIR / "hooks"))
 
-from option_rules import validate  # noqa: E402
+from option_rules import derived_facts, validate  # noqa: E402
 
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
 CHECKED_PROJECT_DIR = "{{ cookiecutter.project_slug | checked_project_dir }}"
@@ -72,6 +74,7 @@ class TemplateGuard(Extension):
         self.trusted_sources, self.trusted_tags = _trusted_sources()
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
         environment.filters["checked_project_dir"] = checked_project_dir
+        environment.filters["derived"] = derived_facts  # {%- set facts = cookiecutter | derived -%}
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         # Files of the template are loaded by name; strings come from values and paths.

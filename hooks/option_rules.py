@@ -397,6 +397,18 @@ def _combination_errors(values: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+def derived_facts(values: Mapping[str, Any]) -> dict[str, bool]:
+    """What the templates decide from more than one option, decided here once (the ``derived`` filter)."""
+    vpc = bool(as_bool(values.get("use_vpc")))
+    new_vpc = vpc and not split_ids(str(values.get("vpc_subnet_ids") or ""))
+    return {
+        "new_vpc": new_vpc,  # no IDs given: the stack makes the VPC
+        "existing_vpc": vpc and not new_vpc,
+        # A database the stack owns is private, so it needs the VPC; without one, DATABASE_URL names yours.
+        "stack_database": vpc and values.get("database") == "postgresql",
+    }
+
+
 def _vpc_errors(values: Mapping[str, Any]) -> dict[str, str]:
     """Subnets and security groups come together (your VPC), or not at all (the stack makes one)."""
     if not as_bool(values.get("use_vpc")):

@@ -1,7 +1,7 @@
 """The shared rule set, checked directly: it is what both the hook and the generator site apply."""
 
 import pytest
-from option_rules import RULES, load_template_options, split_ids, validate
+from option_rules import RULES, derived_facts, load_template_options, split_ids, validate
 
 OPTIONS = load_template_options()
 
@@ -53,6 +53,15 @@ def test_invalid_values_are_named_with_what_is_allowed(field, value, message):
     errors = validate({field: value})
 
     assert message in errors[field]
+
+
+def test_the_facts_templates_share_follow_the_vpc_and_the_database():
+    """deploy/stack.yaml, the settings, the scripts and the README read these through the derived filter."""
+    own = {"use_vpc": "yes", "vpc_subnet_ids": "subnet-0123abcd", "database": "postgresql"}
+    assert derived_facts(own) == {"new_vpc": False, "existing_vpc": True, "stack_database": True}
+    new = {**own, "vpc_subnet_ids": " , ", "database": "none"}
+    assert derived_facts(new) == {"new_vpc": True, "existing_vpc": False, "stack_database": False}
+    assert not any(derived_facts({**own, "use_vpc": False}).values())
 
 
 def test_a_vpc_takes_both_id_lists_or_neither():

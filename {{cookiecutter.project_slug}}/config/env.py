@@ -59,7 +59,7 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in env_required(name).split(",") if item.strip()]
 
 
-{% if cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+{% if (cookiecutter | derived).stack_database -%}
 def stack_database() -> dict:
     """Django's DATABASES entry for the stack's database (deploy/stack.yaml).
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-{% set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
-{% set new_vpc = cookiecutter.use_vpc and not cookiecutter.vpc_subnet_ids.strip() -%}
+{% set facts = cookiecutter | derived -%}
+{% set rds, new_vpc, existing_vpc = facts.stack_database, facts.new_vpc, facts.existing_vpc -%}
 """Deploy a stage in one command, and update it with the same command: ``python scripts/deploy.py production``.
 
 Each step prints what it does, and each is safe to repeat:
@@ -53,7 +53,7 @@ from cloudformation import (
 {%- if cookiecutter.storage == "s3" %}
     stack_outputs,
 {%- endif %}
-{%- if cookiecutter.use_vpc and not new_vpc %}
+{%- if existing_vpc %}
     stack_resource_ids,
 {%- endif %}
 {%- if cookiecutter.storage == "s3" %}
@@ -220,11 +220,11 @@ def stack_parameters(session: boto3.Session, stage: Stage) -> dict[str, str]:
 {%- if cookiecutter.storage == "s3" %}
     parameters["AssetsBucketName"] = stage.environment["DJANGO_S3_BUCKET"]
 {%- endif %}
-{%- if cookiecutter.use_vpc and not new_vpc %}
+{%- if existing_vpc %}
     parameters.update(network_parameters(session.client("ec2"), stage))
 {%- endif %}
     return parameters
-{%- if cookiecutter.use_vpc and not new_vpc %}
+{%- if existing_vpc %}
 
 
 def network_parameters(ec2, stage: Stage) -> dict[str, str]:

@@ -1,4 +1,4 @@
-{%- set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+{%- set rds = (cookiecutter | derived).stack_database -%}
 """Reading the stage's secret: the request is signed as botocore signs it, and the settings use it."""
 
 import datetime

@@ -1,4 +1,4 @@
-{%- set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+{%- set rds = (cookiecutter | derived).stack_database -%}
 """Production settings: they load from the environment and pass Django's deployment checks."""
 
 {% if cookiecutter.database == "postgresql" -%}

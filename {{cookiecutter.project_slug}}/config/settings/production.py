@@ -13,7 +13,7 @@ Check with: python manage.py check --deploy --settings=config.settings.productio
 import os
 
 {% endif -%}
-{%- set rds = cookiecutter.database == "postgresql" and cookiecutter.use_vpc -%}
+{%- set rds = (cookiecutter | derived).stack_database -%}
 from config.env import {% if cookiecutter.database == "postgresql" and not rds %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required{% if rds %}, stack_database{% endif %}
 
 from .base import *  # noqa: F403

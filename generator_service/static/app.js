@@ -67,17 +67,25 @@
     }
   }
 
+  // Answers can arrive out of order: only the latest refresh may update the page, or an older
+  // preview (say, before the subnets were typed) would replace the newer one.
+  let latestRefresh = 0;
+
   async function refresh() {
     applyDependencies();
     const query = optionQuery();
+    const ticket = ++latestRefresh;
     const response = await fetch(`/api/preview?${query}`);
+    if (ticket !== latestRefresh) return;
     if (response.status === 422) {
       const body = await response.json();
+      if (ticket !== latestRefresh) return;
       showErrors(Object.fromEntries(body.errors.map((error) => [error.field, error.message])));
       return;
     }
     if (!response.ok) return;
     const preview = await response.json();
+    if (ticket !== latestRefresh) return;
     showErrors({});
     currentQuery = query;
     const shown = preview.query;
@@ -94,7 +102,8 @@
     }
     renderTree(preview.files, preview.query);
     const diagram = await fetch(`/api/diagram.svg?${query}`);
-    if (diagram.ok) document.getElementById("diagram").innerHTML = await diagram.text();
+    const svg = diagram.ok ? await diagram.text() : null;
+    if (svg !== null && ticket === latestRefresh) document.getElementById("diagram").innerHTML = svg;
   }
 
   async function showFile(path) {

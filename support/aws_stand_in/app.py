@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from support.aws_stand_in import rds
 from support.aws_stand_in.invoke import Invoker
 from support.aws_stand_in.lambda_api import LambdaError, LambdaExtras, split_name
 from support.aws_stand_in.operations import Call, identify
@@ -47,6 +48,10 @@ class StandInApp:
                 return self._json(start_response, status, document)
             if call.service == "lambda" and call.operation == "Invoke":
                 return self._invoke(call, environ, body, start_response)
+            if call.service == "secretsmanager" and call.operation == "RotateSecret":
+                secret_id = (call.body or {}).get("SecretId", "")
+                if rds.rotates(secret_id):  # an RDS-managed login: RDS rotates it at once
+                    return self._json(start_response, 200, rds.rotate(secret_id))
         except LambdaError as error:
             return self._json(
                 start_response,

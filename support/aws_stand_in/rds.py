@@ -10,6 +10,9 @@ the local PostgreSQL, behind a PgBouncer on a free 127.0.0.1 port that requires 
 self-signed certificate) and checks the user and password of the instance's secret, as RDS does.
 The endpoints of the instance and of its proxy are that PgBouncer; both report PostgreSQL's port as
 RDS would, except that the number is PgBouncer's.
+
+``RotateSecret`` on an instance's secret rotates it as RDS does at once: a new password, stored as the
+secret's current version and made the only one PgBouncer accepts (moto alone would keep the old one).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -46,6 +50,7 @@ class Server:
     """A database in the local PostgreSQL behind a PgBouncer that checks one user's password over TLS."""
 
     def __init__(self, database_name: str, user: str, password: str) -> None:
+        self.user = user
         self.real_database = f"standin_{secrets.token_hex(6)}"
         self.port = _free_port()
         # PgBouncer refuses to run as root; its files must be the postgres user's, outside pytest's folders.
@@ -66,7 +71,7 @@ class Server:
             check=True,
             capture_output=True,
         )
-        (folder / "users.txt").write_text(f'"{user}" "{password}"\n')
+        self._write_users(password)
         (folder / "pgbouncer.ini").write_text(
             f"[databases]\n{database_name} = host=127.0.0.1 port=5432 dbname={self.real_database} user=postgres\n"
             f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
@@ -78,6 +83,14 @@ class Server:
         if os.geteuid() == 0:
             for path in [folder, *folder.iterdir()]:
                 shutil.chown(path, "postgres", "postgres")
+
+    def _write_users(self, password: str) -> None:
+        (self.folder / "users.txt").write_text(f'"{self.user}" "{password}"\n')
+
+    def change_password(self, password: str) -> None:
+        """The server accepts the new password only, from the next login on (PgBouncer reloads on SIGHUP)."""
+        self._write_users(password)
+        self.process.send_signal(signal.SIGHUP)
 
     def _wait_until_listening(self) -> None:
         deadline = time.monotonic() + 20
@@ -100,6 +113,22 @@ class Server:
 
 
 SERVERS: dict[str, Server] = {}  # by instance identifier
+LOGIN_SECRETS: dict[str, tuple[str, str, str]] = {}  # secret ARN -> (account, region, instance identifier)
+
+
+def rotates(secret_id: str) -> bool:
+    return secret_id in LOGIN_SECRETS
+
+
+def rotate(secret_id: str) -> dict[str, str]:
+    """RotateSecret on an instance's login: a new password in the secret and on the server; RotateSecret's answer."""
+    account_id, region_name, identifier = LOGIN_SECRETS[secret_id]
+    backend = secretsmanager_backends[account_id][region_name]
+    login = json.loads(backend.get_secret_value(secret_id, None, None)["SecretString"])
+    login["password"] = secrets.token_urlsafe(24)
+    answer = json.loads(backend.put_secret_value(secret_id, json.dumps(login), None, None, ["AWSCURRENT"]))
+    SERVERS[identifier].change_password(login["password"])
+    return {"ARN": answer["ARN"], "Name": answer["Name"], "VersionId": answer["VersionId"]}
 
 
 def close_all() -> None:
@@ -163,6 +192,7 @@ class DatabaseInstance(_Plumbing, CloudFormationModel):
         stored = secretsmanager_backends[account_id][region_name].get_secret_value(secret, None, None)
         login = json.loads(stored["SecretString"])
         server = SERVERS[identifier] = Server(properties.get("DBName"), login["username"], login["password"])
+        LOGIN_SECRETS[secret] = (account_id, region_name, identifier)
         attributes = {
             "Endpoint.Address": "127.0.0.1",
             "Endpoint.Port": str(server.port),

@@ -205,6 +205,7 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
         rehearsal.run(command)
     share_lambda_requirements(project, context["python_runtime"])
     first = check_deployed(rehearsal, network)
+    check_login_rotation(rehearsal, first)
     ci_role_arn, ci_credentials = grant_ci_access(rehearsal)
     calls_before_ci = len(aws.calls())
     for command in ci_deploy_commands(project, context):
@@ -421,10 +422,38 @@ def stack_database(rehearsal: Rehearsal, outputs: dict[str, str]) -> list[str]:
     if context["use_rds_proxy"]:
         [proxy] = rds.describe_db_proxies()["DBProxies"]
         assert proxy["RequireTLS"] and proxy["Auth"][0]["SecretArn"] == outputs["DatabaseSecretArn"]
+        proxy_policies = rehearsal.deployment.role_policies(proxy["RoleArn"])  # it reads the login, nothing else
+        assert granted_actions(proxy_policies) == {"secretsmanager:GetSecretValue"}
+        assert unexplained_parliament_findings(proxy_policies) == []
     login = rehearsal.aws.client("secretsmanager", context["aws_region"]).get_secret_value(
         SecretId=outputs["DatabaseSecretArn"]
     )
     return [json.loads(login["SecretString"])["password"]]
+
+
+def check_login_rotation(rehearsal: Rehearsal, deployed: dict) -> None:
+    """RDS rotates the stack's database login (RotateSecret rotates an RDS-managed secret at once, and the
+    stand-in's server then refuses the old password): requests keep succeeding. Without the proxy, each
+    request opens a connection, which finds the password changed and reads the secret again."""
+    context = rehearsal.context
+    outputs = rehearsal.deployment.stack_outputs()
+    if "DatabaseSecretArn" not in outputs:
+        return
+    login = outputs["DatabaseSecretArn"]
+    secretsmanager = rehearsal.aws.client("secretsmanager", context["aws_region"])
+    old = json.loads(secretsmanager.get_secret_value(SecretId=login)["SecretString"])["password"]
+    secretsmanager.rotate_secret(SecretId=login)
+    assert json.loads(secretsmanager.get_secret_value(SecretId=login)["SecretString"])["password"] != old
+    calls_before = len(rehearsal.aws.calls())
+    check_requests(rehearsal, deployed["target"], deployed["host"], SERVING_ALIAS.get(context["cold_start"]))
+    reads = [
+        call
+        for call in rehearsal.aws.calls()[calls_before:]
+        if (call["service"], call["operation"]) == ("secretsmanager", "GetSecretValue")
+        and (call["body"] or {}).get("SecretId") == login
+    ]
+    if not context["use_rds_proxy"]:
+        assert reads, "the function never read the rotated login"
 
 
 def check_no_secret_in(environment: dict[str, str], secrets: list[str]) -> None:

@@ -206,6 +206,9 @@ class DatabaseInstance(_Plumbing, CloudFormationModel):
         _backend(account_id, region_name).delete_db_instance(self.physical_id)
         if self.physical_id in SERVERS:
             SERVERS.pop(self.physical_id).close()
+        for secret, (_, _, identifier) in list(LOGIN_SECRETS.items()):
+            if identifier == self.physical_id:
+                del LOGIN_SECRETS[secret]
 
 
 class DatabaseProxy(_Plumbing, CloudFormationModel):

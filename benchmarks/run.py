@@ -36,6 +36,7 @@ from benchmarks.packages import (
     baseline_package,
     our_package,
 )
+from support.ports import free_port
 
 RUNTIME = "python3.13"
 LAMBDA_LIMITS = (50 * 2**20, 250 * 2**20)
@@ -64,12 +65,6 @@ def machine() -> str:
         f"{cpu}, {os.cpu_count()} cores, {int(memory) // 2**20} GiB RAM, {platform.platform()}; "
         f"runtime interpreter {python}; run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- databases ----------------------------------------------------------------------------------

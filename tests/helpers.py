@@ -23,6 +23,7 @@ import pytest
 from support import interpreters
 from support.lambda_runtime import runtime_dir
 from support.locks import exclusive
+from support.ports import free_port  # noqa: F401 - the tests import it from here
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_DIR / ".cache"
@@ -40,13 +41,6 @@ def runtime_python(runtime: str) -> str:
             f"(pyenv install {version}, or your system's python{version} package), then run make test again."
         )
     return python
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def user_shell(script: str, cwd: Path) -> subprocess.Popen:

@@ -35,15 +35,10 @@ from moto.rds.models import rds_backends
 from moto.secretsmanager.models import secretsmanager_backends
 
 from support.aws_stand_in.cloudformation import _Plumbing
+from support.ports import free_port
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
@@ -52,7 +47,7 @@ class Server:
     def __init__(self, database_name: str, user: str, password: str) -> None:
         self.user = user
         self.real_database = f"standin_{secrets.token_hex(6)}"
-        self.port = _free_port()
+        self.port = free_port()
         # PgBouncer refuses to run as root; its files must be the postgres user's, outside pytest's folders.
         self.folder = Path(tempfile.mkdtemp(prefix="standin-rds-"))
         with psycopg.connect(LOCAL_POSTGRES, autocommit=True) as connection:

@@ -401,11 +401,13 @@ def derived_facts(values: Mapping[str, Any]) -> dict[str, bool]:
     """What the templates decide from more than one option, decided here once (the ``derived`` filter)."""
     vpc = bool(as_bool(values.get("use_vpc")))
     new_vpc = vpc and not split_ids(str(values.get("vpc_subnet_ids") or ""))
+    postgres = values.get("database") == "postgresql"
     return {
         "new_vpc": new_vpc,  # no IDs given: the stack makes the VPC
         "existing_vpc": vpc and not new_vpc,
         # A database the stack owns is private, so it needs the VPC; without one, DATABASE_URL names yours.
-        "stack_database": vpc and values.get("database") == "postgresql",
+        "stack_database": vpc and postgres,
+        "url_database": postgres and not vpc,
     }
 
 

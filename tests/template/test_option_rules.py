@@ -58,10 +58,12 @@ def test_invalid_values_are_named_with_what_is_allowed(field, value, message):
 def test_the_facts_templates_share_follow_the_vpc_and_the_database():
     """deploy/stack.yaml, the settings, the scripts and the README read these through the derived filter."""
     own = {"use_vpc": "yes", "vpc_subnet_ids": "subnet-0123abcd", "database": "postgresql"}
-    assert derived_facts(own) == {"new_vpc": False, "existing_vpc": True, "stack_database": True}
+    assert derived_facts(own) == {"new_vpc": False, "existing_vpc": True, "stack_database": True, "url_database": False}
     new = {**own, "vpc_subnet_ids": " , ", "database": "none"}
-    assert derived_facts(new) == {"new_vpc": True, "existing_vpc": False, "stack_database": False}
-    assert not any(derived_facts({**own, "use_vpc": False}).values())
+    new_facts = derived_facts(new)
+    assert new_facts == {"new_vpc": True, "existing_vpc": False, "stack_database": False, "url_database": False}
+    no_vpc = derived_facts({**own, "use_vpc": False})
+    assert no_vpc == {"new_vpc": False, "existing_vpc": False, "stack_database": False, "url_database": True}
 
 
 def test_a_vpc_takes_both_id_lists_or_neither():

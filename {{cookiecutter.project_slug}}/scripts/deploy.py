@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 {% set facts = cookiecutter | derived -%}
-{% set rds, new_vpc, existing_vpc = facts.stack_database, facts.new_vpc, facts.existing_vpc -%}
+{% set rds, url_database = facts.stack_database, facts.url_database -%}
+{% set new_vpc, existing_vpc = facts.new_vpc, facts.existing_vpc -%}
 """Deploy a stage in one command, and update it with the same command: ``python scripts/deploy.py production``.
 
 Each step prints what it does, and each is safe to repeat:
@@ -62,13 +63,13 @@ from cloudformation import (
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-{%- if cookiecutter.database == "postgresql" and not rds %}
+{%- if url_database %}
 sys.path.append(str(PROJECT_DIR))  # config.env, for checking a DATABASE_URL before it is stored
 {%- endif %}
 BUILD_DIR = PROJECT_DIR / ".zappa-build"
 BUCKET_TEMPLATE = PROJECT_DIR / "deploy" / "deployment-bucket.yaml"
 # The values the stage's secret may hold; the settings read them with secret_required().
-SECRET_NAMES = ("DJANGO_SECRET_KEY",{% if cookiecutter.database == "postgresql" and not rds %} "DATABASE_URL"{% endif %})
+SECRET_NAMES = ("DJANGO_SECRET_KEY",{% if url_database %} "DATABASE_URL"{% endif %})
 # The stack's outputs the function reads, and the environment variable each becomes.
 OUTPUT_VARIABLES = {
     "SecretArn": "DJANGO_SECRETS_ARN",
@@ -388,7 +389,7 @@ def deploy(stage: Stage) -> None:
     settings_file = stage.settings_with(environment)
 {%- endif %}
     exists = function_exists(session, stage)
-{%- if cookiecutter.database == "postgresql" and not rds %}
+{%- if url_database %}
     if not exists:  # checked once, by whoever deploys first: CI's role may not read the secret
         require_secret(session, outputs["SecretArn"], "DATABASE_URL", stage)
 {%- endif %}
@@ -410,7 +411,7 @@ def deploy(stage: Stage) -> None:
     collectstatic(stage, outputs["AssetsBucket"])
 {%- endif %}
     step(f"{stage.name} is deployed. `zappa status {stage.name}` shows it; `zappa tail {stage.name}` its log.")
-{%- if cookiecutter.database == "postgresql" and not rds %}
+{%- if url_database %}
 
 
 def require_secret(session: boto3.Session, secret_arn: str, name: str, stage: Stage) -> None:
@@ -453,7 +454,7 @@ def check_secret_value(name: str, value: str) -> None:
     """Refuse an empty or malformed value, without repeating it (it is a secret)."""
     if not value:
         raise DeployError(f"no value given for {name}")
-{%- if cookiecutter.database == "postgresql" and not rds %}
+{%- if url_database %}
     if name == "DATABASE_URL":
         from config.env import database_from_url
 

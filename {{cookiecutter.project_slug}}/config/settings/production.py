@@ -13,8 +13,9 @@ Check with: python manage.py check --deploy --settings=config.settings.productio
 import os
 
 {% endif -%}
-{%- set rds = (cookiecutter | derived).stack_database -%}
-from config.env import {% if cookiecutter.database == "postgresql" and not rds %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required{% if rds %}, stack_database{% endif %}
+{%- set facts = cookiecutter | derived -%}
+{%- set rds, url_database = facts.stack_database, facts.url_database -%}
+from config.env import {% if url_database %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required{% if rds %}, stack_database{% endif %}
 
 from .base import *  # noqa: F403
 {%- if cookiecutter.storage == "s3" %}

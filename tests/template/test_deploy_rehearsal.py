@@ -336,7 +336,7 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
     environment = config["Environment"]["Variables"]
     assert environment["DJANGO_SECRETS_ARN"] == outputs["SecretArn"]
     check_no_secret_in(
-        environment, stored_secrets(rehearsal, outputs["SecretArn"]) + stack_database(rehearsal, outputs)
+        environment, stored_secrets(rehearsal, outputs["SecretArn"]) + stack_database(rehearsal, outputs, environment)
     )
     assert config["Role"] == outputs["RoleArn"]
     check_deployment_bucket(rehearsal)
@@ -404,14 +404,13 @@ DATABASE_OUTPUTS = {
 }
 
 
-def stack_database(rehearsal: Rehearsal, outputs: dict[str, str]) -> list[str]:
+def stack_database(rehearsal: Rehearsal, outputs: dict[str, str], environment: dict[str, str]) -> list[str]:
     """With a VPC the stack makes the database: the environment names it by the stack's outputs, and the
     login RDS keeps is a secret of its own. Returns that login's password."""
     context = rehearsal.context
     if context["database"] != "postgresql" or not context["use_vpc"]:
         assert not set(DATABASE_OUTPUTS) & set(outputs)
         return []
-    environment = rehearsal.deployment.configuration()["Environment"]["Variables"]
     assert {name: environment[name] for name in DATABASE_OUTPUTS.values()} == {
         name: outputs[output] for output, name in DATABASE_OUTPUTS.items()
     }

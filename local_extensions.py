@@ -14,10 +14,13 @@ project_slug of ``..`` would make cookiecutter delete the output folder's
 parent when the hook fails.
 
 It also gives templates ``template_dir``, the absolute path of this template,
-which the hooks need to import hooks/option_rules.py (cookiecutter's
-``_repo_dir`` is relative when the template is given as a relative path), and
-the ``derived`` filter: the facts that depend on several options
+which the hooks need to import option_rules/ (cookiecutter's ``_repo_dir`` is
+relative when the template is given as a relative path), and the ``derived``
+filter: the facts that depend on several options
 (``option_rules.derived_facts``), written once for every file.
+
+Cookiecutter puts this template's folder on sys.path while it loads this
+module, so option_rules/ imports as the package it is.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,10 +36,9 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-TEMPLATE_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(TEMPLATE_DIR / "hooks"))
+from option_rules import derived_facts, validate
 
-from option_rules import derived_facts, validate  # noqa: E402
+TEMPLATE_DIR = Path(__file__).resolve().parent
 
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
 CHECKED_PROJECT_DIR = "{{ cookiecutter.project_slug | checked_project_dir }}"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import functools
-import importlib.util
 import multiprocessing
 import os
 import shutil
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator_service.config import Settings
+from option_rules.unused_files import remove_unused
 
 
 @dataclass(frozen=True)
@@ -144,20 +144,6 @@ def collect_files(project_dir: Path, output_dir: Path) -> tuple[ProjectFile, ...
     return tuple(sorted(files, key=lambda file: file.path))
 
 
-@functools.cache
-def _unused_files_module(template_dir: str) -> Any:
-    """hooks/unused_files.py of the template, loaded once per process (the hooks folder is no package)."""
-    spec = importlib.util.spec_from_file_location("unused_files", Path(template_dir) / "hooks" / "unused_files.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def remove_unused_files(template_dir: str, project_dir: Path, values: dict[str, Any]) -> None:
-    """The post_gen hook's work, done in this process."""
-    _unused_files_module(template_dir).remove_unused(project_dir, values)
-
-
 def generate_in_folder(template_dir: str, values: dict[str, Any], job_dir: str) -> Project:
     """Run cookiecutter for validated values with every side effect kept inside job_dir.
 
@@ -183,7 +169,7 @@ def generate_in_folder(template_dir: str, values: dict[str, Any], job_dir: str) 
         config_file=str(config),
         accept_hooks=False,
     )
-    remove_unused_files(template_dir, Path(project_dir), values)
+    remove_unused(Path(project_dir), values)  # the post_gen hook's work, done in this process
     return Project(slug=Path(project_dir).name, files=collect_files(Path(project_dir), output))
 
 

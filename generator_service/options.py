@@ -1,16 +1,14 @@
 """The template's options as the site sees them: metadata, parsing and validation.
 
 Nothing here names an option: names, defaults, choices and labels come from
-cookiecutter.json, and every rule from hooks/option_rules.py, the rule set the
+cookiecutter.json, and every rule from option_rules/, the rule set the
 pre_gen hook applies. So the site accepts exactly what the CLI accepts.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,29 +18,12 @@ from typing import Any
 from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 
+import option_rules
 from generator_service.config import get_settings
 
 # Keys a user can never set: cookiecutter's own inputs choose the template and where it comes from.
 FORBIDDEN_KEYS = {"template", "checkout", "directory", "output_dir", "replay", "config_file"}
 MAX_VALUE_LENGTH = 1000  # before any rule: nothing longer is worth reading
-GROUP_TITLES = {
-    "project": "Project",
-    "aws": "AWS",
-    "network": "Network",
-    "data": "Data",
-    "delivery": "Delivery",
-}
-
-
-@cache
-def rules_module(template_dir: Path):
-    """hooks/option_rules.py of the template, imported by path (the hooks folder is no package)."""
-    name = "generator_service._option_rules"
-    spec = importlib.util.spec_from_file_location(name, template_dir / "hooks" / "option_rules.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
 
 
 class Repeated(list):
@@ -83,8 +64,8 @@ class OptionSet:
 
     def groups(self) -> list[tuple[str, str, list[Option]]]:
         return [
-            (key, title, [option for option in self.options.values() if option.group == key])
-            for key, title in GROUP_TITLES.items()
+            (group.key, group.title, [option for option in self.options.values() if option.group == group.key])
+            for group in option_rules.GROUPS
         ]
 
 
@@ -111,7 +92,7 @@ def _build_option(name: str, default: Any, prompt: Any, rule: Any) -> Option:
         name=name,
         label=label,
         type=kind,
-        group=rule.group,
+        group=rule.group.key,
         help=rule.help,
         default=default[0] if kind == "choice" else (None if derived else default),
         derived=derived,
@@ -129,7 +110,7 @@ def _build_option(name: str, default: Any, prompt: Any, rule: Any) -> Option:
 @cache
 def load_options(template_dir: Path | None = None) -> OptionSet:
     template_dir = template_dir or get_settings().template_dir
-    rules = rules_module(template_dir)
+    rules = option_rules
     context = json.loads((template_dir / "cookiecutter.json").read_text(encoding="utf-8"))
     prompts = context.get("__prompts__", {})
     raw_defaults = rules.load_template_options(template_dir)

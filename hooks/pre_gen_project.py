@@ -1,6 +1,6 @@
 """Reject option values that would give a broken project, before any file is written.
 
-The rules live in hooks/option_rules.py, shared with the generator site.
+The rules live in option_rules/, shared with the generator site.
 Values arrive through ``tojson`` so no quote or backslash in them can break
 this script.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the template checkout
 TEMPLATE_DIR = Path({{ template_dir | tojson }})
-sys.path.insert(0, str(TEMPLATE_DIR / "hooks"))
+sys.path.insert(0, str(TEMPLATE_DIR))  # cookiecutter runs this file as a script from a copy
 
 from option_rules import load_template_options, validate  # noqa: E402
 

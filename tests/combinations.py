@@ -5,7 +5,7 @@ their values that :func:`conflict` allows appears in at least one row. A bug tha
 values together (``database=none`` with SnapStart, say) is baked by some row. :data:`REGIONAL`
 bakes each region once. tests/template/test_combinations.py checks both claims, and that
 :func:`conflict`, written here from AWS's documentation and the README, agrees with the template's
-rules (hooks/option_rules.py).
+rules (option_rules/).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from helpers import REPO_DIR
 SUBNETS = "subnet-0123456789abcdef0, subnet-89abcdef"
 SECURITY_GROUPS = "sg-0123456789abcdef0"
 
-# The values each option is tried with: every choice and both booleans; numbers at their bounds and
-# default. The first value of each is its default.
+# The values each option is tried with: every choice (but the region: REGIONAL bakes each of those) and
+# both booleans; numbers at their bounds and default. The first value of each is its default.
 DIMENSIONS: dict[str, list[Any]] = {
     "api_gateway": ["http_api", "rest_api", "function_url"],
     "cold_start": ["snap_start", "provisioned_concurrency", "keep_warm", "none"],

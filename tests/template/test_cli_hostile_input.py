@@ -12,17 +12,17 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from audit_hook import audited_environment, changes_outside
 from helpers import REPO_DIR
 from hostile_inputs import FREE_TEXT_OPTIONS, UNUSED_BY_DEFAULT, harmless_unused, hostile_values, project_texts
+
 from option_rules import load_template_options
+from support.drivers import CLI_CORPUS_DRIVER
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cli-hostile-input")]
 
-DRIVER = Path(__file__).with_name("cli_corpus_driver.py")
 TEMPLATE_OPTIONS = load_template_options()
 OPTIONS = [name for name in TEMPLATE_OPTIONS if not name.startswith("_")]
 DEFAULTS = {name: default[0] if isinstance(default, list) else default for name, default in TEMPLATE_OPTIONS.items()}
@@ -58,7 +58,7 @@ def corpus_run(tmp_path_factory):
     audit = audited_environment(root / "site", root / "audit.log")
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(root / "home"), "TMPDIR": str(root / "tmp")}
     result = subprocess.run(
-        [sys.executable, str(DRIVER), str(REPO_DIR), str(root / "out")],
+        [sys.executable, str(CLI_CORPUS_DRIVER), str(REPO_DIR), str(root / "out")],
         input=json.dumps(cases),
         env={**env, **audit},
         cwd=root,

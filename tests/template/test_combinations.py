@@ -20,6 +20,7 @@ from combinations import (
     regions,
 )
 from helpers import REPO_DIR
+
 from option_rules import validate
 
 OPTIONS = {

@@ -1,6 +1,7 @@
 """The shared rule set, checked directly: it is what both the hook and the generator site apply."""
 
 import pytest
+
 from option_rules import RULES, derived_facts, load_template_options, split_ids, validate
 
 OPTIONS = load_template_options()

@@ -1,6 +1,6 @@
 """Which files of the generated project an option makes useless, and their removal.
 
-post_gen_project.py calls :func:`remove_unused` after cookiecutter renders; the generator site calls
+hooks/post_gen_project.py calls :func:`remove_unused` after cookiecutter renders; the generator site calls
 it too (it runs cookiecutter without hook subprocesses). Files only vary through Jinja if-blocks
 inside them; whole files and folders are listed here. ``{app}`` is the project package.
 """

@@ -1,0 +1,81 @@
+"""Names and text the generated project can take: free text, the package name, the bucket name."""
+
+from __future__ import annotations
+
+import keyword
+import sys
+
+from option_rules.aws import BUCKET_RESERVED_PREFIXES, BUCKET_RESERVED_SUFFIXES
+
+# Free text ends up in Markdown, docstrings and TOML strings. Letters of any
+# script, digits and plain punctuation only: no braces (Jinja), no quotes or
+# backslashes (string escapes), no control or bidi characters.
+FREE_TEXT = r"(?!\s)[\w .,:;!?'()&+/@-]*(?<!\s)"
+FREE_TEXT_ALLOWED = "letters, digits, spaces and . , : ; ! ? ' ( ) & + / @ -"
+
+# App labels of django.contrib: a project package with one of these names
+# would clash with the app of the same label.
+DJANGO_APP_LABELS = {
+    "admin",
+    "admindocs",
+    "auth",
+    "contenttypes",
+    "flatpages",
+    "gis",
+    "humanize",
+    "messages",
+    "postgres",
+    "redirects",
+    "sessions",
+    "sitemaps",
+    "sites",
+    "staticfiles",
+    "syndication",
+}
+# Top-level names the generated project or its packages already use.
+TAKEN_NAMES = {
+    "asgiref",
+    "boto3",
+    "botocore",
+    "config",
+    "django",
+    "django_zappa_app",
+    "docs",
+    "handler",
+    "lambda_function",
+    "manage",
+    "mangum",
+    "package_info",
+    "psycopg",
+    "requirements",
+    "scripts",
+    "sqlparse",
+    "storages",
+    "test",
+    "tests",
+    "zappa",
+    "zappa_settings",
+}
+
+
+def check_slug(slug: str) -> str | None:
+    """not a Python keyword, standard-library module, Django module or app label, nor a name the project
+    already uses (`config`, `tests`, `zappa`, …)"""
+    if keyword.iskeyword(slug):
+        return f"'{slug}' is a Python keyword"
+    if slug in sys.stdlib_module_names:
+        return f"'{slug}' is a Python standard library module"
+    if slug in DJANGO_APP_LABELS or slug.startswith("django"):
+        return f"'{slug}' clashes with a Django module or app label"
+    if slug in TAKEN_NAMES:
+        return f"'{slug}' is already used by the generated project or its packages"
+    return None
+
+
+def check_bucket(name: str) -> str | None:
+    """no `--`, not `xn--…`, `sthree-…`, `…-s3alias` or `…--ol-s3` (S3 reserves them)"""
+    if name.startswith(BUCKET_RESERVED_PREFIXES) or name.endswith(BUCKET_RESERVED_SUFFIXES):
+        return "uses a prefix or suffix that S3 reserves"
+    if "--" in name:
+        return "must not contain two hyphens in a row"
+    return None

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve bake test test-quick system-packages bench lint clean
+.PHONY: serve bake test test-quick system-packages bench docs lint clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ system-packages:
 
 bench: $(BIN)/.installed system-packages  ## benchmarks against their baselines, written to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.run
+
+docs: $(BIN)/.installed  ## docs/options.md, written from the rules (a test fails while it is out of date)
+	$(BIN)/python -m option_rules.reference --write
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -133,15 +133,18 @@ def combination_errors(values: Values) -> dict[str, str]:
     return errors
 
 
-def derived_facts(values: Values) -> dict[str, bool]:
+def derived_facts(values: Values) -> dict[str, bool | str]:
     """What the templates decide from more than one option, decided here once (the ``derived`` filter)."""
     vpc = bool(as_bool(values.get("use_vpc")))
     new_vpc = vpc and not split_ids(str(values.get("vpc_subnet_ids") or ""))
     postgres = _postgres(values)
+    region, function_url = values.get("aws_region"), values.get("api_gateway") == "function_url"
     return {
         "new_vpc": new_vpc,  # no IDs given: the stack makes the VPC
         "existing_vpc": vpc and not new_vpc,
         # A database the stack owns is private, so it needs the VPC; without one, DATABASE_URL names yours.
         "stack_database": vpc and postgres,
         "url_database": postgres and not vpc,
+        # The one host name suffix requests arrive under (DJANGO_ALLOWED_HOSTS), by the way in.
+        "allowed_hosts": f".lambda-url.{region}.on.aws" if function_url else f".execute-api.{region}.amazonaws.com",
     }

@@ -1,0 +1,74 @@
+"""What each option changes in the generated project, in the words of docs/options.md ("What it does").
+
+What an option accepts is not repeated here: docs/options.md derives that column from the rules.
+"""
+
+from __future__ import annotations
+
+EFFECTS: dict[str, str] = {
+    "project_name": "Title of the README, `lambda_description`, app verbose name.",
+    "project_slug": "Project folder, Python package of the API, Lambda function names (`my-lambda-api-production`).",
+    "description": "README and `pyproject.toml`.",
+    "author_name": "`pyproject.toml`.",
+    "author_email": "`pyproject.toml`.",
+    "aws_region": "`aws_region` of both stages, S3 region, allowed hosts, CI. 17 of the regions are opt-in: enable "
+    "them for the account before the first deploy.",
+    "python_runtime": "Lambda runtime; the CI's and the build's Python version (bytecode only works on the version "
+    "that compiled it).",
+    "django_version": "Pinned Django release in `requirements/production.txt`; 5.2 is the long-term support release "
+    "(supported until April 2028).",
+    "api_gateway": "How requests reach the function. `http_api`: API Gateway v2, cheaper and faster. `rest_api`: "
+    "API Gateway v1. Zappa deploys both with a named stage, so their URLs carry it (`/production/…`); the handler "
+    "reads the stage from each event and tells Django (`SCRIPT_NAME`), so links and redirects keep it. "
+    "`function_url`: no API Gateway; no API Gateway time limit, no API Gateway features (throttling, API keys).",
+    "memory_size": "Lambda gives CPU in proportion to memory: cold starts and CPU-bound requests get faster with more.",
+    "timeout_seconds": "The function's timeout. API Gateway ends every request at its own limit, so a longer Lambda "
+    "timeout only runs on after the client got a 504.",
+    "use_vpc": "Puts the function in a VPC (yours, or one the stack creates: see `vpc_subnet_ids`) and gives its role "
+    "the network-interface permissions. With PostgreSQL, the stack then creates the database there. A function in a "
+    "VPC has no internet access without a NAT gateway: the stack (`deploy/stack.yaml`) adds a Secrets Manager "
+    "interface endpoint (billed per hour per AZ) for the secret and, with `storage=s3`, a free S3 gateway endpoint, "
+    "unless the VPC has them.",
+    "vpc_subnet_ids": "`vpc_config.SubnetIds`. Empty, with no security groups either: each stage's stack creates its "
+    "own VPC (two private subnets in two Availability Zones, a route table with no route out, the function's security "
+    "group allowing only HTTPS and PostgreSQL inside the VPC), and `scripts/deploy.py` passes its subnets and group to "
+    "Zappa. Pick private subnets in at least two availability zones (with a database, `scripts/deploy.py` refuses "
+    "fewer: RDS needs two).",
+    "vpc_security_group_ids": "`vpc_config.SecurityGroupIds`. The stack's database accepts 5432 from the VPC's "
+    "address range.",
+    "database": "PostgreSQL through psycopg 3, an example `Note` model and read API, a `/health/` that checks the "
+    "database, the migrate step in CI. With `use_vpc`, the stack creates the database (RDS for PostgreSQL, private, "
+    "encrypted, 7 days of backups) and RDS keeps and rotates its password in a secret of its own, which `config/rds/` "
+    "reads at the first connection and again after a rotation. Without a VPC it is yours: `DATABASE_URL`, kept in the "
+    "stage's Secrets Manager secret. `none`: no database, no models.",
+    "use_rds_proxy": "Without it, every connection is closed after its request (`CONN_MAX_AGE = 0`): each concurrent "
+    "Lambda instance would otherwise hold one while idle, and a db.t3.micro accepts about 87. With it, the stack adds "
+    "RDS Proxy in front of its database, logging in with the same secret, and the function connects to the proxy; "
+    "each instance keeps its connection to the proxy across warm invocations (`CONN_MAX_AGE = 600`, "
+    "`CONN_HEALTH_CHECKS = True`) and server-side cursors are off, as a transaction pooler needs.",
+    "storage": "`s3`: django-storages with the `STORAGES` setting, static files under `static/` and uploads under "
+    "`media/` of one bucket per stage, credentials from the function's role, `collectstatic` by the deploy command, "
+    "the bucket made by the stack (encrypted; only `static/` public). `none`: a pure API without files.",
+    "use_admin": "Adds the admin, auth, sessions and messages apps and their middleware. Off by default: it adds to "
+    "every cold start, and an API rarely needs it in production.",
+    "cold_start": "How production avoids cold starts; the `dev` stage always uses none of them. `snap_start` "
+    "(default): Lambda snapshots the initialised function once per published version and restores new instances from "
+    "it; Zappa keeps a `snapstart` alias, and every way in (API Gateway, or the function URL, which the deploy command "
+    "moves there) targets it. It costs little per request, needs no guess of the traffic, and works for every "
+    "concurrent instance, which is why it is the default; the handler registers the runtime hooks it needs (priming "
+    "before the snapshot, closing connections, re-seeding `random` after restore). Not with provisioned concurrency, "
+    "EFS, or more than 512 MB of `/tmp` (AWS's rules). `provisioned_concurrency`: that many instances stay "
+    "initialised, billed all the time; best for steady traffic with strict latency; it serves through Zappa's "
+    "`provisioned-concurrency` alias. `keep_warm`: Zappa's 4-minute ping; keeps one instance warm only. `none`: "
+    "plain on-demand.",
+    "provisioned_concurrency": "Instances kept initialised.",
+    "ephemeral_storage": "Size of `/tmp`.",
+    "deployment_bucket": "`s3_bucket` of `zappa_settings.json`, where Zappa uploads packages and its API's "
+    "CloudFormation template and deletes them once used. The stack of `deploy/deployment-bucket.yaml` creates it "
+    "(private, encrypted, HTTPS only, leftovers expire after 7 days), shared by the stages; the destroy command "
+    "deletes it with the last stage.",
+    "ci_tool": "`.github/workflows/ci.yml`: ruff and tests against a PostgreSQL service; on `main`, an OIDC-assumed "
+    "role (no stored keys) runs the README's deploy command, `python scripts/deploy.py production`. "
+    "`python scripts/ci_access.py production` creates that role (`deploy/ci-access.yaml`): only the repository's "
+    "`production` environment may assume it, and it may release the app but not change IAM.",
+}

@@ -3,9 +3,11 @@
 :class:`StandIn` starts it in its own process on a free 127.0.0.1 port. Point ``AWS_ENDPOINT_URL``
 at it (``env()`` does, with dummy credentials) and Zappa, boto3 and the AWS CLI run their real code
 against it. What the stand-in adds to moto 5.2.5, and why, is in the docstrings of
-:mod:`.cloudformation` (HTTP APIs and secrets in stacks), :mod:`.lambda_api` (function URLs on
-aliases, provisioned concurrency, SnapStart, Lambda's checks) and :mod:`.invoke` (running the
-deployed code under awslambdaric). Every request is recorded (:meth:`StandIn.calls`).
+:mod:`.cloudformation` (the resource types of a deploy's stacks, moto's stacks corrected),
+:mod:`.rds` (RDS instances with a real server behind them), :mod:`.lambda_api` (function URLs on
+aliases, provisioned concurrency), :mod:`.function_model` (SnapStart, Lambda's checks),
+:mod:`.policies` (``aws:SecureTransport``) and :mod:`.invoke` (running the deployed code under
+awslambdaric). Every request is recorded (:meth:`StandIn.calls`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from typing import Any
 
 import boto3
 
+from support.aws_stand_in.account import ACCOUNT_ID, DUMMY_CREDENTIALS
 from support.aws_stand_in.app import HISTORY_PATH
 
+__all__ = ["ACCOUNT_ID", "DUMMY_CREDENTIALS", "StandIn"]
+
 REPO_DIR = Path(__file__).resolve().parent.parent.parent
-# Credentials that can't sign anything real; the account moto answers for.
-DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
-ACCOUNT_ID = "123456789012"
 
 
 class StandIn:
@@ -70,9 +72,9 @@ class StandIn:
             service,
             region_name=region,
             endpoint_url=self.url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            aws_session_token="testing",
+            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
         )
 
     def calls(self) -> list[dict[str, Any]]:

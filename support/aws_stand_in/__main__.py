@@ -14,7 +14,7 @@ from pathlib import Path
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from support.aws_stand_in import cloudformation, lambda_api, policies, rds
+from support.aws_stand_in import cloudformation, function_model, policies, rds
 from support.aws_stand_in.app import StandInApp
 from support.aws_stand_in.invoke import Invoker
 
@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
 
     cloudformation.install()
-    lambda_api.install_function_model_corrections()
+    function_model.install()
     policies.evaluate_secure_transport()
     args.work_dir.mkdir(parents=True, exist_ok=True)
     interpreters = dict(item.split("=", 1) for item in args.python)

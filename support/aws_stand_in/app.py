@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from support.aws_stand_in import rds
+from support.aws_stand_in.account import split_function_name
 from support.aws_stand_in.invoke import Invoker
-from support.aws_stand_in.lambda_api import LambdaError, LambdaExtras, split_name
+from support.aws_stand_in.lambda_api import LambdaError, LambdaExtras
 from support.aws_stand_in.operations import Call, identify
 
 # Where the tests read what ran: GET this path for the invocation history.
@@ -80,7 +81,7 @@ class StandInApp:
 
         response = self.moto_app(environ, capture)
         if call.service == "lambda" and call.operation == "DeleteFunction" and captured.get("status", 500) < 300:
-            name, qualifier = split_name(call.path_params.get("FunctionName", ""), call.query.get("Qualifier"))
+            name, qualifier = split_function_name(call.path_params.get("FunctionName", ""), call.query.get("Qualifier"))
             if qualifier is None:
                 self.extras.forget_function(call.region, name)
         return response

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from support.aws_stand_in.lambda_api import LambdaError, backend, split_name
+from support.aws_stand_in.account import DUMMY_CREDENTIALS, split_function_name
+from support.aws_stand_in.lambda_api import LambdaError, backend
 from support.lambda_runtime import LambdaInstance, log_tail, runtime_dir
 
 
@@ -49,7 +50,7 @@ class Invoker:
     def invoke(
         self, region: str, name_or_arn: str, qualifier: str | None, payload: bytes, headers: dict
     ) -> InvokeResult:
-        name, qualifier = split_name(name_or_arn, qualifier)
+        name, qualifier = split_function_name(name_or_arn, qualifier)
         try:
             function = backend(region).get_function(name, qualifier)
         except Exception as error:
@@ -113,10 +114,7 @@ class Invoker:
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
             "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.function_name}",
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.run_time}",
-            # The role's temporary credentials on Lambda; dummy ones for the stand-in.
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
+            **DUMMY_CREDENTIALS,  # the role's temporary credentials on Lambda; dummy ones for the stand-in
             "AWS_ENDPOINT_URL": self.endpoint_url,
         }
 

@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from support.aws_stand_in import ACCOUNT_ID, StandIn
+from support.aws_stand_in import StandIn
+from support.aws_stand_in.account import function_arn, split_function_name
 
 # Zappa's aliases for a published version (zappa/core.py); API Gateway and function URLs must use them.
 SERVING_ALIAS = {"snap_start": "snapstart", "provisioned_concurrency": "provisioned-concurrency"}
@@ -61,11 +62,14 @@ class Deployment:
         iam = self.aws.client("iam", "us-east-1")
         role_name = role_arn.rsplit("/", 1)[1]
         assert not iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
-        documents = []
-        for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
-            document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-            documents.append(json.loads(document) if isinstance(document, str) else document)
-        return documents
+        return [
+            policy_document(iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"])
+            for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+        ]
+
+    def secret(self, secret_id: str) -> dict:
+        """The JSON document a Secrets Manager secret holds now."""
+        return json.loads(self.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"])
 
     def api_targets(self, api_gateway: str) -> list[str]:
         """The Lambda ARNs each API integration invokes."""
@@ -107,8 +111,12 @@ class Deployment:
         return self.client("events").list_rule_names_by_target(TargetArn=self.arn())["RuleNames"]
 
     def arn(self, qualifier: str | None = None) -> str:
-        arn = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{self.function_name}"
-        return f"{arn}:{qualifier}" if qualifier else arn
+        return function_arn(self.region, self.function_name, qualifier)
+
+
+def policy_document(document: str | dict) -> dict:
+    """A policy document as IAM answers it: boto3 hands it over as JSON text or already parsed."""
+    return json.loads(document) if isinstance(document, str) else document
 
 
 def resource_policy(calls: list[dict], function_name: str) -> dict[tuple[str | None, str], dict]:
@@ -118,11 +126,9 @@ def resource_policy(calls: list[dict], function_name: str) -> dict[tuple[str | N
     for call in calls:
         if call["service"] != "lambda" or call["operation"] not in ("AddPermission", "RemovePermission"):
             continue
-        name = call["path_params"]["FunctionName"].split(":function:")[-1]
-        base, _, in_name = name.partition(":")
-        if base != function_name:
+        name, qualifier = split_function_name(call["path_params"]["FunctionName"], call["query"].get("Qualifier"))
+        if name != function_name:
             continue
-        qualifier = call["query"].get("Qualifier") or in_name or None
         if call["operation"] == "AddPermission":
             statements[(qualifier, call["body"]["StatementId"])] = call["body"]
         else:
@@ -176,15 +182,6 @@ def leftovers(aws: StandIn, region: str, before: dict[str, set[str]]) -> dict[st
     """What exists now that didn't before the deploy."""
     now = inventory(aws, region)
     return {kind: sorted(now[kind] - before[kind]) for kind in now if now[kind] - before[kind]}
-
-
-def granted_actions(documents: list[dict]) -> set[str]:
-    actions: set[str] = set()
-    for document in documents:
-        for statement in document["Statement"]:
-            granted = statement["Action"]
-            actions |= {granted} if isinstance(granted, str) else set(granted)
-    return actions
 
 
 # parliament's findings that are explained, not fixed, as (issue, action):

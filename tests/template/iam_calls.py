@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from support.aws_stand_in import ACCOUNT_ID
+from support.aws_stand_in.account import ACCOUNT_ID, function_arn, split_function_name
 
 # Calls whose IAM action is not named after the operation.
 ACTION_OF = {
@@ -66,8 +66,7 @@ def resource(call: dict, change_set_stacks: dict[str, str]) -> str:
     service, region = call["service"], call["region"]
     parameters = {**call.get("query", {}), **call.get("path_params", {}), **_body(call)}
     if service == "lambda":
-        name, qualifier = _function(parameters["FunctionName"], parameters.get("Qualifier"))
-        return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}" + (f":{qualifier}" if qualifier else "")
+        return function_arn(region, *split_function_name(parameters["FunctionName"], parameters.get("Qualifier")))
     if service == "s3":
         key = parameters.get("Key")
         return f"arn:aws:s3:::{parameters['Bucket']}" + (f"/{key}" if key else "")
@@ -85,14 +84,6 @@ def resource(call: dict, change_set_stacks: dict[str, str]) -> str:
 
 def _body(call: dict) -> dict:
     return call["body"] if isinstance(call.get("body"), dict) else {}
-
-
-def _function(name: str, qualifier: str | None) -> tuple[str, str | None]:
-    """(name, qualifier) from a name, NAME:QUALIFIER or an ARN with or without a qualifier."""
-    parts = name.split(":")
-    if name.startswith("arn:"):
-        return parts[6], qualifier or (parts[7] if len(parts) > 7 else None)
-    return parts[0], qualifier or (parts[1] if len(parts) > 1 else None)
 
 
 def change_set_stacks(calls: list[dict]) -> dict[str, str]:
@@ -122,6 +113,13 @@ def allowed(need: Need, documents: list[dict]) -> bool:
             ):
                 return True
     return False
+
+
+def granted_actions(documents: list[dict]) -> set[str]:
+    """Every action the policies' statements name."""
+    return {
+        action for document in documents for statement in document["Statement"] for action in _list(statement["Action"])
+    }
 
 
 def _list(value: str | list[str]) -> list[str]:

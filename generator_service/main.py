@@ -6,17 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from generator_service.config import Settings, get_settings
-from generator_service.generation import Busy, GenerationError, GenerationTimeout
+from generator_service.errors import add_error_handlers
 from generator_service.limits import BodyLimitMiddleware
-from generator_service.options import OptionErrors
 from generator_service.routers import api, pages
-from generator_service.service import GeneratorService, error_response
+from generator_service.service import GeneratorService
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -40,28 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
-
-    @app.exception_handler(OptionErrors)
-    async def invalid_options(request: Request, error: OptionErrors) -> JSONResponse:
-        return error_response(error.errors)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = {str(item["loc"][-1]): item["msg"] for item in error.errors()}
-        return error_response(errors)
-
-    @app.exception_handler(Busy)
-    async def busy(request: Request, error: Busy) -> JSONResponse:
-        headers = {"Retry-After": str(settings.retry_after_seconds)}
-        return JSONResponse({"detail": f"{error}; retry shortly"}, status_code=503, headers=headers)
-
-    @app.exception_handler(GenerationError)
-    async def failed(request: Request, error: GenerationError) -> JSONResponse:
-        # The server's trouble, not the request's: worth retrying, so say when.
-        status = 504 if isinstance(error, GenerationTimeout) else 503
-        headers = {"Retry-After": str(settings.retry_after_seconds)}
-        return JSONResponse({"detail": f"generation failed: {error}"}, status_code=status, headers=headers)
-
+    add_error_handlers(app, settings)
     return app
 
 

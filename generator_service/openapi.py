@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator_service.options import Option, load_options
+from generator_service.archive import FORMATS
+from generator_service.options import load_options
 
 
 class FieldError(BaseModel):
@@ -30,25 +31,10 @@ class Failure(BaseModel):
     detail: str
 
 
-def _option_schema(option: Option) -> dict[str, Any]:
-    schema: dict[str, Any] = {"description": f"{option.label}. {option.help}".strip()}
-    if option.type == "choice":
-        schema |= {"type": "string", "enum": [choice["value"] for choice in option.choices]}
-    elif option.type == "boolean":
-        schema["type"] = "boolean"
-    elif option.type == "integer":
-        schema |= {"type": "integer", "minimum": option.minimum, "maximum": option.maximum}
-    else:
-        schema |= {"type": "string", "maxLength": option.max_length or 1000}
-    if not option.derived:
-        schema["default"] = option.default
-    return schema
-
-
 def option_parameters() -> list[dict[str, Any]]:
     """Each option as an optional query parameter."""
     return [
-        {"name": name, "in": "query", "required": False, "schema": _option_schema(option)}
+        {"name": name, "in": "query", "required": False, "schema": option.json_schema()}
         for name, option in load_options().options.items()
     ]
 
@@ -57,7 +43,7 @@ def options_body() -> dict[str, Any]:
     """The options as a JSON object or a form; any option left out keeps its default."""
     schema = {
         "type": "object",
-        "properties": {name: _option_schema(option) for name, option in load_options().options.items()},
+        "properties": {name: option.json_schema() for name, option in load_options().options.items()},
         "additionalProperties": False,
     }
     media = {"schema": schema}
@@ -72,4 +58,20 @@ TOO_LARGE = {413: {"model": Failure, "description": "The request body is larger 
 GENERATION_FAILED = {
     503: {"model": Failure, "description": "Busy or failed on the server's side: retry after Retry-After seconds"},
     504: {"model": Failure, "description": "The generation took longer than the time limit"},
+}
+
+GENERATES = {**INVALID, **GENERATION_FAILED}
+ARCHIVE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {kind.media_type: {} for kind in FORMATS.values()}, "description": "The archive"},
+    304: {"description": "Unchanged (If-None-Match)"},
+    **GENERATES,
+}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file's text", "content": {"text/plain": {"schema": {"type": "string"}}}},
+    404: {"description": "No file of that path in the project", "content": {"text/plain": {}}},
+    **GENERATES,
+}
+DIAGRAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/svg+xml": {}}, "description": "The diagram"},
+    **INVALID,
 }

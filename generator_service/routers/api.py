@@ -8,30 +8,33 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from generator_service.archive import FORMATS
+from generator_service.archive import DEFAULT_FORMAT, FORMATS
+from generator_service.commands import commands, option_query
 from generator_service.diagram import architecture_svg
-from generator_service.openapi import GENERATION_FAILED, INVALID, TOO_LARGE, option_parameters, options_body
-from generator_service.service import Service, commands, option_query, options_metadata, resolved_options
+from generator_service.openapi import (
+    ARCHIVE_RESPONSES,
+    DIAGRAM_RESPONSES,
+    FILE_RESPONSES,
+    GENERATES,
+    TOO_LARGE,
+    option_parameters,
+    options_body,
+)
+from generator_service.options import load_options
+from generator_service.requests import resolved_options
+from generator_service.service import Service
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-ArchiveFormat = Annotated[Literal["zip", "tar.gz"], Query(description="Archive format.")]
+ArchiveFormat = Annotated[Literal[tuple(FORMATS)], Query(description="Archive format.")]  # type: ignore[valid-type]
+# Options in the query string (GET) or the body (POST): what the schema says about each.
+IN_QUERY = {"openapi_extra": {"parameters": option_parameters()}}
+IN_BODY = {"openapi_extra": {"requestBody": options_body()}}
 
 
 @router.get("/options", summary="Every template option: type, default, choices, rules, help")
 async def get_options() -> dict[str, Any]:
-    return {"options": options_metadata()}
-
-
-# Options in the query string (GET) or the body (POST): what the schema says about each.
-IN_QUERY = {"openapi_extra": {"parameters": option_parameters()}}
-IN_BODY = {"openapi_extra": {"requestBody": options_body()}}
-GENERATES = {**INVALID, **GENERATION_FAILED}
-ARCHIVE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {media: {} for media in FORMATS.values()}, "description": "The archive"},
-    304: {"description": "Unchanged (If-None-Match)"},
-    **GENERATES,
-}
+    return {"options": load_options().as_json()}
 
 
 @router.get(
@@ -50,12 +53,12 @@ ARCHIVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     operation_id="generate_post",
     **IN_BODY,
 )
-async def generate(request: Request, service: Service, format: ArchiveFormat = "zip") -> Response:  # noqa: A002
+async def generate(request: Request, service: Service, format: ArchiveFormat = DEFAULT_FORMAT) -> Response:  # noqa: A002
     archive = await service.archive(await resolved_options(request, {"format"}), format)
     headers = {"ETag": archive.etag, "Content-Disposition": f'attachment; filename="{archive.filename}"'}
     if archive.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    return Response(archive.content, media_type=FORMATS[format], headers=headers)
+    return Response(archive.content, media_type=archive.media_type, headers=headers)
 
 
 @router.get(
@@ -87,13 +90,6 @@ async def preview(request: Request, service: Service) -> dict[str, Any]:
 
 
 # Response, not PlainTextResponse, as the route's class: FastAPI would list the JSON errors as text/plain.
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The file's text", "content": {"text/plain": {"schema": {"type": "string"}}}},
-    404: {"description": "No file of that path in the project", "content": {"text/plain": {}}},
-    **GENERATES,
-}
-
-
 @router.get(
     "/preview/file",
     response_class=Response,
@@ -122,7 +118,7 @@ async def preview_file(request: Request, service: Service, path: Annotated[str, 
     "/diagram.svg",
     summary="What these options deploy, as an SVG picture",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}, "description": "The diagram"}, **INVALID},
+    responses=DIAGRAM_RESPONSES,
     **IN_QUERY,
 )
 async def diagram(request: Request) -> Response:

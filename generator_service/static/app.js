@@ -91,8 +91,10 @@
     const shown = preview.query;
     history.replaceState(null, "", shown ? `/?${shown}` : "/");
     document.getElementById("share-link").href = shown ? `/?${shown}` : "/";
-    document.getElementById("download-zip").href = `/api/generate?format=zip${shown ? "&" + shown : ""}`;
-    document.getElementById("download-tar").href = `/api/generate?format=tar.gz${shown ? "&" + shown : ""}`;
+    for (const link of document.querySelectorAll(".actions a[download]")) {
+      const format = new URL(link.href).searchParams.get("format");  // one link per archive format
+      link.href = `/api/generate?format=${format}${shown ? "&" + shown : ""}`;
+    }
     document.getElementById("command-cookiecutter").textContent = preview.commands.cookiecutter;
     document.getElementById("command-curl").textContent = preview.commands.curl;
     document.getElementById("project-name").textContent = `${preview.project_slug}/`;

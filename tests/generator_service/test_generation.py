@@ -9,14 +9,10 @@ import signal
 import pytest
 
 from generator_service.config import Settings
-from generator_service.generation import (
-    Busy,
-    GenerationTimeout,
-    InProcessRunner,
-    WorkerPool,
-    WorkerStopped,
-)
-from generator_service.options import resolve
+from generator_service.generation.errors import Busy, GenerationTimeout, WorkerStopped
+from generator_service.generation.in_process import InProcessRunner
+from generator_service.generation.pool import WorkerPool
+from generator_service.values import resolve
 
 VALUES = resolve({"project_name": "Runner Test"})
 

@@ -1,0 +1,49 @@
+"""The same project by other means: the share link's query, and the cookiecutter and curl commands."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Any
+from urllib.parse import urlencode
+
+from generator_service.archive import DEFAULT_FORMAT, file_name
+from generator_service.values import non_default
+
+
+def as_text(value: Any) -> str:
+    """A value as a query string or command line writes it: booleans as true and false."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def option_query(resolved: dict[str, Any]) -> str:
+    """The query string of the values that differ from the defaults: the share link's."""
+    return urlencode({name: as_text(value) for name, value in non_default(resolved).items()})
+
+
+def curl_command(
+    resolved: dict[str, Any], base_url: str, archive_format: str = DEFAULT_FORMAT, as_json: bool = False
+) -> str:
+    """curl downloading the project of these options: the ones that differ from the defaults in the
+    query string, or as a JSON body."""
+    changed = non_default(resolved)
+    url = base_url.rstrip("/") + "/api/generate"
+    output = f"curl -fL -o {file_name(resolved['project_slug'], archive_format)}"
+    if as_json:
+        return f"{output} -H 'Content-Type: application/json' -d {_quoted(json.dumps(changed))} {_quoted(url)}"
+    query = urlencode({"format": archive_format, **{name: as_text(value) for name, value in changed.items()}})
+    return f"{output} {_quoted(url + '?' + query)}"
+
+
+def _quoted(text: str) -> str:
+    """In single quotes for a shell, even where none are needed (shlex.quote leaves plain words bare)."""
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def commands(resolved: dict[str, Any], base_url: str, template_source: str) -> dict[str, str]:
+    """The cookiecutter and curl commands that produce the same project."""
+    pairs = " ".join(shlex.quote(f"{name}={as_text(value)}") for name, value in non_default(resolved).items())
+    return {
+        "cookiecutter": f"cookiecutter {template_source} --no-input {pairs}".rstrip(),
+        "curl": curl_command(resolved, base_url),
+    }

@@ -1,7 +1,4 @@
-"""Benchmarks: `make bench` (python -m benchmarks.run) writes docs/benchmarks.md."""
+"""Benchmarks: `make bench` (python -m benchmarks.run) writes docs/benchmarks.md.
 
-import sys
-from pathlib import Path
-
-# The benchmarks reuse the test helpers (interpreters for the Lambda runtimes, project venvs).
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+They import only from benchmarks/ and from support/ (what they share with the tests, free of pytest).
+"""

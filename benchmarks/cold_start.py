@@ -7,45 +7,20 @@ import compileall
 import json
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from helpers import api_gateway_event, run
-
-from benchmarks.packages import BENCH_DIR, Package
+from benchmarks.packages import BENCH_DIR, SECRET_ENV, Package
 from benchmarks.runtime_api import RuntimeAPI
+from support.events import api_gateway_event
+from support.lambda_runtime import runtime_dir
+from support.postgres import database_url, throwaway_database
 
 HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
 
 
 def http_event(method: str, path: str, body: str | None = None) -> dict:
     return api_gateway_event("v2", method, path, HOST, body)
-
-
-def lambda_runtime(python: str) -> Path:
-    """What the Lambda Python runtime provides outside the package: awslambdaric and boto3, compiled."""
-    target = BENCH_DIR / f"runtime-{Path(python).resolve().parent.parent.name}"
-    if not (target / ".complete").exists():
-        run(
-            [
-                sys.executable,
-                "-m",
-                "uv",
-                "pip",
-                "install",
-                "--quiet",
-                "--python",
-                python,
-                "--target",
-                str(target),
-                "awslambdaric==4.2.2",
-                "boto3",
-            ]
-        )
-        run([python, "-m", "compileall", "-q", str(target)])
-        (target / ".complete").touch()
-    return target
 
 
 def trivial_handler_dir() -> Path:
@@ -89,7 +64,7 @@ def one_cold_start(python: str, code_dir: Path, handler: str, runtime: Path, env
 
 
 def measure(python: str, packages: list[Package], env_for: dict[str, dict], runs: int) -> list[dict]:
-    runtime = lambda_runtime(python)
+    runtime = runtime_dir(python)
     subjects = [("floor: empty handler under awslambdaric", trivial_handler_dir(), "trivial.handler", {})]
     subjects += [
         (package.name, package.code_dir, package.handler, env_for.get(package.name, {})) for package in packages
@@ -114,3 +89,27 @@ def measure(python: str, packages: list[Package], env_for: dict[str, dict], runs
         bare.append(time.perf_counter() - start)
     rows.append({"name": "floor: bare interpreter start", "first_response_p50_ms": statistics.median(bare) * 1000})
     return rows
+
+
+def part_cold(python: str, packages: dict[str, Package], runs: int) -> dict:
+    """The table: each package's cold start, the database ones with a database of their own."""
+    with throwaway_database("bench") as database:
+        env = {name: {**SECRET_ENV, "DATABASE_URL": database_url(database)} for name in packages}
+        chosen = [packages[name] for name in ("baseline", "ours: no database", "ours: default")]
+        results = measure(python, chosen, env, runs)
+    baseline = next(row for row in results if row["name"] == "baseline")["first_response_p50_ms"]
+    rows = [
+        [
+            row["name"],
+            f"{row.get('init_p50_ms', 0):.0f}" if "init_p50_ms" in row else "–",
+            f"{row['first_response_p50_ms']:.0f}",
+            f"{row['first_response_p90_ms']:.0f}" if "first_response_p90_ms" in row else "–",
+            f"{row['first_response_p50_ms'] / baseline:.2f}",
+        ]
+        for row in results
+    ]
+    return {
+        "title": f"Cold start under awslambdaric ({runs} runs each; ms from process start)",
+        "header": ["package", "init p50", "first response p50", "p90", "p50 vs baseline"],
+        "rows": rows,
+    }

@@ -12,11 +12,19 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import CACHE_DIR, project_venv, run
-
-REPO_DIR = Path(__file__).resolve().parent.parent
+from support.commands import run
+from support.paths import CACHE_DIR, REPO_DIR
+from support.venvs import project_venv
 
 BENCH_DIR = CACHE_DIR / "bench"
+RUNTIME = "python3.13"
+# What each function gets outside its package, as the stage's secrets and Lambda's own variables.
+SECRET_ENV = {
+    "DJANGO_SECRET_KEY": "b" * 60,
+    "DJANGO_ALLOWED_HOSTS": ".execute-api.us-east-1.amazonaws.com",
+    "DJANGO_S3_BUCKET": "bench-assets",
+    "AWS_REGION": "us-east-1",
+}
 DJANGO_FOR_BASELINE = "5.2.19"
 LARGEST = {
     "project_name": "Largest",
@@ -113,31 +121,32 @@ def baseline_package(python: str) -> Package:
     """`django-admin startproject` + a Mangum handler module, packaged by `zappa package` as set up by most guides."""
     project = BENCH_DIR / "baseline"
     zip_path = project / "baseline.zip"
-    if reuse(zip_path):
-        return Package(
-            "baseline",
-            zip_path,
-            "tutorial_handler.handler",
-            unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline"),
+    if not reuse(zip_path):
+        shutil.rmtree(project, ignore_errors=True)
+        project.mkdir(parents=True)
+        venv = baseline_venv(project / "venv", python)
+        write_tutorial_project(project, venv)
+        run(
+            [str(venv / "bin" / "zappa"), "package", "production", "--output", str(zip_path)],
+            cwd=project,
+            env={**os.environ, "VIRTUAL_ENV": str(venv)},
         )
-    shutil.rmtree(project, ignore_errors=True)
-    project.mkdir(parents=True)
-    venv = project / "venv"
+    return Package(
+        "baseline", zip_path, "tutorial_handler.handler", unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline")
+    )
+
+
+def baseline_venv(venv: Path, python: str) -> Path:
+    """A venv with the three requirements a tutorial installs: Django, Mangum and Zappa, pinned."""
     uv = [sys.executable, "-m", "uv"]
     run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
-    run(
-        [
-            *uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(venv / "bin" / "python"),
-            f"django=={DJANGO_FOR_BASELINE}",
-            "mangum==0.22.0",
-            "zappa==0.63.0",
-        ]
-    )
+    pins = [f"django=={DJANGO_FOR_BASELINE}", "mangum==0.22.0", "zappa==0.63.0"]
+    run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *pins])
+    return venv
+
+
+def write_tutorial_project(project: Path, venv: Path) -> None:
+    """startproject's files, a /health/ view, production settings and zappa_settings.json, as a tutorial has them."""
     run([str(venv / "bin" / "django-admin"), "startproject", "tutorial", "."], cwd=project)
     (project / "tutorial_handler.py").write_text(BASELINE_HANDLER)
     urls = project / "tutorial" / "urls.py"
@@ -157,7 +166,7 @@ def baseline_package(python: str) -> Package:
     zappa_settings = {
         "production": {
             "project_name": "tutorial",
-            "runtime": "python3.13",
+            "runtime": RUNTIME,
             "aws_region": "us-east-1",
             "s3_bucket": "tutorial-zappa",
             "lambda_handler": "tutorial_handler.handler",
@@ -166,12 +175,14 @@ def baseline_package(python: str) -> Package:
         }
     }
     (project / "zappa_settings.json").write_text(json.dumps(zappa_settings, indent=2))
-    zip_path = project / "baseline.zip"
-    run(
-        [str(venv / "bin" / "zappa"), "package", "production", "--output", str(zip_path)],
-        cwd=project,
-        env={**os.environ, "VIRTUAL_ENV": str(venv)},
-    )
-    return Package(
-        "baseline", zip_path, "tutorial_handler.handler", unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline")
-    )
+
+
+def build_packages(python: str) -> dict[str, Package]:
+    """Every package the benchmarks compare, by the name their tables give it."""
+    return {
+        "baseline": baseline_package(python),
+        "ours: no database": our_package("ours: no database", NO_DATABASE, python),
+        "ours: default": our_package("ours: default", {}, python),
+        "ours: RDS Proxy settings": our_package("ours: RDS Proxy settings", POOLED, python),
+        "ours: largest option set": our_package("ours: largest option set", LARGEST, python),
+    }

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from support.locks import exclusive
+from support.paths import CACHE_DIR
 
 # What the Lambda Python runtime provides outside the package. boto3 is pinned to the version the
 # repository's own tools use, so a test never depends on what PyPI published today.
@@ -33,8 +34,9 @@ PREFIX = "/2018-06-01/runtime"
 LOG_TAIL_BYTES = 4096
 
 
-def runtime_dir(python: str, cache_dir: Path) -> Path:
-    """A folder with the runtime's own packages for this interpreter, built once and compiled."""
+def runtime_dir(python: str, cache_dir: Path = CACHE_DIR) -> Path:
+    """What the Lambda Python runtime provides outside the package (awslambdaric, boto3, snapshot-restore-py)
+    for this interpreter: a folder in the cache, built once and compiled."""
     version = subprocess.run(
         [python, "-c", "import sys; print('%d%d' % sys.version_info[:2])"], capture_output=True, text=True, check=True
     ).stdout.strip()

@@ -1,24 +1,16 @@
-"""Fixtures shared by all tests; plain helpers live in helpers.py."""
+"""Fixtures shared by all tests; plain helpers live in helpers.py and, shared with the benchmarks, in support/."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-from helpers import PG_DSN
+
+from support.postgres import database_url, throwaway_database
 
 
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
     """A new, empty PostgreSQL database; yields its URL and drops it afterwards."""
-    name = f"lambda_pkg_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    base = PG_DSN.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}?sslmode=disable"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database("lambda_pkg") as name:
+        yield database_url(name)

@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: the cookiecutter CLI, interpreters for the Lambda runtimes, venvs, archives."""
+"""Helpers shared by the tests: the cookiecutter CLI, commands and interpreters that fail the test, shells, ports,
+Lambda environments, archives. What benchmarks need as well lives in support/, free of pytest."""
 
 from __future__ import annotations
 
@@ -20,27 +21,31 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from support import interpreters
-from support.lambda_runtime import runtime_dir
+# Re-exported: the secrets test's and the deploy rehearsal's modules import these from here, and eight
+# modules REPO_DIR. New code imports them from support/.
+from support import commands, interpreters
+from support.events import api_gateway_event  # noqa: F401 - re-exported
+from support.lambda_runtime import runtime_dir as lambda_runtime  # noqa: F401 - re-exported
 from support.locks import exclusive
-from support.ports import free_port  # noqa: F401 - the tests import it from here
-
-REPO_DIR = Path(__file__).resolve().parent.parent
-CACHE_DIR = REPO_DIR / ".cache"
-
-PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+from support.paths import CACHE_DIR, REPO_DIR
+from support.postgres import PG_DSN  # noqa: F401 - re-exported
+from support.venvs import project_venv  # noqa: F401 - re-exported
 
 
 def runtime_python(runtime: str) -> str:
     """The interpreter for a Lambda runtime such as 'python3.13'; fails the test, saying how to get it, if missing."""
-    python = interpreters.runtime_python(runtime)
-    if python is None:
-        version = runtime.removeprefix("python")
-        pytest.fail(
-            f"Python {version} is not installed: the {runtime} runtime's tests need it. Install it "
-            f"(pyenv install {version}, or your system's python{version} package), then run make test again."
-        )
-    return python
+    try:
+        return interpreters.required_runtime_python(runtime)
+    except interpreters.MissingInterpreter as missing:
+        pytest.fail(str(missing))
+
+
+def run(command: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 600):
+    """Run a command; fail the test with its output if it fails."""
+    try:
+        return commands.run(command, cwd, env, timeout)
+    except commands.CommandFailed as failure:
+        pytest.fail(str(failure))
 
 
 def user_shell(script: str, cwd: Path) -> subprocess.Popen:
@@ -111,43 +116,6 @@ def lambda_environment(project: Path, **secrets: str) -> dict[str, str]:
     }
 
 
-def run(command: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 600):
-    """Run a command; fail the test with its output if it fails."""
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, command))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def project_venv(project: Path, python: str) -> Path:
-    """A venv with the project's requirements/local.txt, shared by bakes with the same requirements."""
-    requirements = b"".join((project / "requirements" / name).read_bytes() for name in ("production.txt", "local.txt"))
-    key = hashlib.sha256(requirements + python.encode()).hexdigest()[:16]
-    venv = CACHE_DIR / "venvs" / key
-    with exclusive(venv):
-        if not (venv / ".complete").exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            uv = [sys.executable, "-m", "uv"]
-            run([*uv, "venv", "--quiet", "--seed", "--python", python, str(venv)])
-            requirements_file = str(project / "requirements" / "local.txt")
-            run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", requirements_file])
-            (venv / ".complete").touch()
-    return venv
-
-
-def tool_venv(requirement: str) -> Path:
-    """A venv of its own for a tool whose dependencies clash with the suite's, built once per pin."""
-    venv = CACHE_DIR / "tools" / requirement.replace("==", "-")
-    with exclusive(venv):
-        if not (venv / ".complete").exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            uv = [sys.executable, "-m", "uv"]
-            run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)])
-            run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), requirement])
-            (venv / ".complete").touch()
-    return venv
-
-
 def lambda_requirements_cache(project: Path, runtime: str) -> Path:
     """Where the Linux wheels of a production.txt for a runtime are kept between bakes."""
     requirements = (project / "requirements" / "production.txt").read_bytes()
@@ -169,11 +137,6 @@ def share_lambda_requirements(project: Path, runtime: str) -> None:
         if not (cache / ".requirements-sha256").exists():
             shutil.rmtree(cache, ignore_errors=True)
             shutil.copytree(project / ".zappa-build" / "venv", cache, symlinks=True)
-
-
-def lambda_runtime(python: str) -> Path:
-    """What the Lambda Python runtime provides outside the package (boto3, awslambdaric), in a folder."""
-    return runtime_dir(python, CACHE_DIR)
 
 
 def cookiecutter_cli(tmp_path: Path, **values) -> subprocess.CompletedProcess:
@@ -209,50 +172,3 @@ def zip_files(content: bytes) -> dict[str, tuple[bytes, bool]]:
             info.filename.split("/", 1)[1]: (archive.read(info), bool((info.external_attr >> 16) & 0o111))
             for info in archive.infolist()
         }
-
-
-def api_gateway_event(
-    version: str, method: str, path: str, host: str, body: str | None = None, stage: str | None = None
-) -> dict:
-    """An event as API Gateway sends it: payload 1.0 (REST API, stage "production" unless given) or 2.0
-    (HTTP API, function URL; stage "$default" unless given).
-
-    As on AWS, a REST API removes the stage from ``path`` and keeps it in ``requestContext.path``; an
-    HTTP API keeps a named stage in ``rawPath``
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
-    """
-    headers = {"host": host, "x-forwarded-proto": "https", "user-agent": "test", "content-type": "application/json"}
-    if version == "v1":
-        stage = stage or "production"
-        return {
-            "resource": "/{proxy+}",
-            "path": path,
-            "httpMethod": method,
-            "headers": headers,
-            "multiValueHeaders": {key: [value] for key, value in headers.items()},
-            "queryStringParameters": None,
-            "multiValueQueryStringParameters": None,
-            "requestContext": {
-                "stage": stage,
-                "path": f"/{stage}{path}",
-                "identity": {"sourceIp": "203.0.113.9"},
-            },
-            "body": body,
-            "isBase64Encoded": False,
-        }
-    stage = stage or "$default"
-    raw_path = path if stage == "$default" else f"/{stage}{path}"
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": raw_path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {
-            "http": {"method": method, "path": raw_path, "sourceIp": "203.0.113.9"},
-            "domainName": host,
-            "stage": stage,
-        },
-        "body": body,
-        "isBase64Encoded": False,
-    }

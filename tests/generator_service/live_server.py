@@ -10,17 +10,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2 as httpx
 from audit_hook import audited_environment, changes_outside
-from helpers import REPO_DIR, free_port
+
+from support.generator_site import child_pids, generator_site
+from support.paths import REPO_DIR
 
 
 def process_rss_kib(pid: int) -> int:
@@ -28,13 +27,6 @@ def process_rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def child_pids(pid: int) -> set[int]:
-    children = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children.update(int(child) for child in (task / "children").read_text().split())
-    return children
 
 
 @dataclass
@@ -72,26 +64,12 @@ class LiveServer:
         return (self.root / "server.log").read_text(errors="replace")
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/api/options", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not start:\n{log.read_text()}")
-
-
 @contextlib.contextmanager
 def live_server(root: Path, **settings: object) -> Iterator[LiveServer]:
     """uvicorn serving generator_service.main:app; settings become GENERATOR_* variables."""
     for folder in ("home", "tmp", "cwd", "jobs"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     audit = audited_environment(root / "site", root / "audit.log")
-    port = free_port()
     env = {
         "PATH": os.environ["PATH"],
         "LANG": "C.UTF-8",
@@ -102,30 +80,8 @@ def live_server(root: Path, **settings: object) -> Iterator[LiveServer]:
         "GENERATOR_WORK_DIR": str(root / "jobs"),
         **{f"GENERATOR_{name.upper()}": str(value) for name, value in settings.items()},
     }
-    command = [sys.executable, "-m", "uvicorn", "generator_service.main:app", "--host", "127.0.0.1"]
-    log = root / "server.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [*command, "--port", str(port), "--no-access-log"],
-            cwd=root / "cwd",
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(url, process, log)
+    with generator_site(env, root / "cwd", log=root / "server.log", options=("--no-access-log",)) as (url, process):
         yield LiveServer(url, process, root)
-    finally:
-        for pid in child_pids(process.pid) if process.poll() is None else ():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)  # a test may have stopped one
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def error_fields(response: httpx.Response) -> dict[str, str]:

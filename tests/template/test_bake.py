@@ -15,8 +15,9 @@ import pytest
 import yaml
 from combinations import PAIRWISE, PAIRWISE_VALUES, REGIONAL, regions
 from documented_commands import readme_commands, shell_commands
-from helpers import tool_venv
+
 from option_rules import validate
+from support.venvs import tool_venv
 
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
 

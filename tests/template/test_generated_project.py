@@ -1,107 +1,27 @@
-"""The slow tier: generated projects installed, tested, checked, packaged by Zappa, and run as Lambda would.
+"""The slow tier: every generated project installed, tested, checked, and its settings loaded by Zappa.
 
 Every row of the pairwise covering array (combinations.py) runs its own test suite, on PostgreSQL
-where it has a database, and `check --deploy`; Zappa loads its settings. One bake per API type is
-also packaged and run from its zip. Venvs are shared by bakes with the same requirements. Each
-needs the runtime's Python (3.12 or 3.13), PostgreSQL on 127.0.0.1:5432 and PyPI.
+where it has a database, and `check --deploy`; Zappa loads its settings. Venvs are shared by bakes
+with the same requirements. Each needs the runtime's Python (3.12 or 3.13), PostgreSQL on
+127.0.0.1:5432 and PyPI. test_packaged_project.py packages one bake per API type and runs it as Lambda would.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import json
-import os
 import re
-import secrets
-import stat
-import subprocess
-import time
 import uuid
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from combinations import PAIRWISE, PAIRWISE_VALUES, row_id
-from helpers import (
-    PG_DSN,
-    api_gateway_event,
-    lambda_environment,
-    lambda_runtime,
-    project_venv,
-    reuse_lambda_requirements,
-    run,
-    runtime_python,
-    share_lambda_requirements,
-)
+from combinations import PAIRWISE
+from generated_project import Project
 
-from support.lambda_runtime import LambdaInstance
+from support.postgres import database_url
 
 pytestmark = pytest.mark.slow
 
-
-def representative(api_gateway: str, **wanted) -> pytest.param:
-    """The first pairwise row with this API type and these values: one Lambda package per API type."""
-    values = next(
-        row
-        for row in PAIRWISE_VALUES
-        if row["api_gateway"] == api_gateway and all(row[key] == value for key, value in wanted.items())
-    )
-    return pytest.param(values, id=row_id(values), marks=pytest.mark.xdist_group(row_id(values)))
-
-
-REPRESENTATIVE = [
-    representative("http_api", cold_start="snap_start", database="postgresql"),
-    representative("rest_api", database="postgresql", use_admin=True),
-    representative("function_url", database="none"),
-]
 PASSED = re.compile(r"^=+ \d+ passed in [\d.]+s", re.MULTILINE)  # no failure, error or skip on the line
-MAX_PACKAGE_BYTES = 15 * 2**20
-
-
-class Project:
-    """A baked project with its venv, and what its Lambda stage would set in the environment."""
-
-    def __init__(self, path: Path, context: dict) -> None:
-        self.path = path
-        self.context = context
-        self.python = runtime_python(context["python_runtime"])
-        self.venv = project_venv(path, self.python)
-        self.bin = self.venv / "bin"
-        self.zappa_settings = json.loads((path / "zappa_settings.json").read_text())
-
-    @property
-    def has_database(self) -> bool:
-        return self.context["database"] == "postgresql"
-
-    def lambda_environment(self, database_url: str | None = None) -> dict[str, str]:
-        """The environment of the production function: zappa_settings' variables plus the secrets."""
-        given = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
-        if self.has_database:
-            given["DATABASE_URL"] = database_url or "postgres://app:secret@db.example.com:5432/app"
-        return lambda_environment(self.path, **given)
-
-    def run(self, *command: str, env: dict | None = None, timeout: int = 600):
-        full_env = {**os.environ, **(env or {}), "VIRTUAL_ENV": str(self.venv)}
-        full_env["PATH"] = f"{self.bin}:{os.environ['PATH']}"
-        return run(list(command), cwd=self.path, env=full_env, timeout=timeout)
-
-
-@pytest.fixture(scope="module", params=REPRESENTATIVE)
-def project(request, cookies_session) -> Project:
-    result = cookies_session.bake(extra_context=request.param)
-    assert result.exit_code == 0, result.exception
-    return Project(Path(result.project_path), result.context)
-
-
-@pytest.fixture(scope="module")
-def package(project) -> Path:
-    """The production zip, built the project's own way (bytecode step + zappa package)."""
-    reuse_lambda_requirements(project.path, project.context["python_runtime"])
-    project.run(str(project.bin / "python"), "scripts/build_package.py", "production", timeout=900)
-    share_lambda_requirements(project.path, project.context["python_runtime"])
-    return project.path / ".zappa-build" / "production.zip"
 
 
 @pytest.mark.parametrize("values", PAIRWISE)
@@ -113,7 +33,7 @@ def test_the_project_passes_its_own_suite(cookies_session, values):
     env = {"DATABASE_URL": ""}
     if project.has_database:  # pytest-django makes and drops its own test_<name> database there
         database = f"{project.context['project_slug']}_{uuid.uuid4().hex[:8]}"
-        env = {"DATABASE_URL": f"{PG_DSN.rsplit('/', 1)[0]}/{database}?sslmode=disable"}
+        env = {"DATABASE_URL": database_url(database)}
 
     suite = project.run(str(project.bin / "pytest"), "-p", "no:cacheprovider", "-rA", env=env)
 
@@ -172,142 +92,3 @@ def test_zappa_loads_the_settings_of_every_combination(cookies_session, values):
         aliased = production and cold_start in ("snap_start", "provisioned_concurrency")
         assert (loaded["qualifier"] is not None) is aliased
         assert loaded["env"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
-
-
-def test_package_is_small_complete_and_has_usable_bytecode(project, package):
-    with zipfile.ZipFile(package) as archive:
-        names = set(archive.namelist())
-        handler_source = archive.read("lambda_function.py")
-        pyc = archive.read(f"django/__pycache__/__init__.{cache_tag(project.python)}.pyc")
-
-    assert package.stat().st_size < MAX_PACKAGE_BYTES
-    assert handler_source == (project.path / "lambda_function.py").read_bytes()  # not replaced by Zappa's
-    assert "handler.py" in names  # Zappa's own, unused: zappa_settings names lambda_function
-    # Bytecode compiled by the runtime's Python, checked by hash-flag only: valid whatever the zip's timestamps.
-    magic = run([project.python, "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"]).stdout
-    assert pyc[:4].hex() == magic.strip()
-    assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, source never checked
-    assert any(name.startswith("config/__pycache__/") for name in names)
-    for unwanted in ("tests/", ".env", "requirements/", "scripts/", "boto3/", "botocore/", "pytest/", "zappa/"):
-        assert not any(name.startswith(unwanted) for name in names), unwanted
-
-
-def cache_tag(python: str) -> str:
-    """'cpython-313': the tag in the names of the bytecode files of an interpreter."""
-    return run([python, "-c", "import sys; print(sys.implementation.cache_tag)"]).stdout.strip()
-
-
-def api_host(project: Project) -> str:
-    """The host requests name: the API Gateway or function URL domain of the project's region."""
-    region = project.context["aws_region"]
-    if project.context["api_gateway"] == "function_url":
-        return f"abcdefghijklmnop.lambda-url.{region}.on.aws"
-    return f"a1b2c3d4e5.execute-api.{region}.amazonaws.com"
-
-
-@contextlib.contextmanager
-def unpacked(package: Path, tmp_path: Path) -> Iterator[Path]:
-    """The zip in a read-only folder, with the zip's file times, as Lambda unpacks it into /var/task."""
-    code_dir = tmp_path / "var-task"
-    with zipfile.ZipFile(package) as archive:
-        archive.extractall(code_dir)
-        for info in archive.infolist():  # Zappa's entries all say 1980
-            timestamp = time.mktime((*info.date_time, 0, 0, -1))
-            os.utime(code_dir / info.filename, (timestamp, timestamp))
-    for path in [code_dir, *code_dir.rglob("*")]:
-        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    try:
-        yield code_dir
-    finally:
-        for path in [code_dir, *code_dir.rglob("*")]:
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
-
-
-def invoke_package(project: Project, package: Path, tmp_path: Path, events: list[dict], env: dict) -> dict:
-    """Run the handler in a fresh runtime interpreter that sees only the package and the runtime's libraries."""
-    with unpacked(package, tmp_path) as code_dir:
-        driver = Path(__file__).with_name("lambda_package_driver.py")
-        command = [project.python, "-I", "-S", "-B", str(driver), str(code_dir), str(lambda_runtime(project.python))]
-        result = subprocess.run(
-            command, input=json.dumps(events), capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
-        )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, result.stdout + result.stderr
-    return json.loads(lines[-1].removeprefix("RESULT "))
-
-
-def test_package_answers_lambda_events(project, package, tmp_path, request):
-    database_url = None
-    if project.has_database:
-        database_url = request.getfixturevalue("postgres_database")
-    env = project.lambda_environment(database_url)
-    host = api_host(project)
-    events = [{"manage": "migrate --noinput"}] if project.has_database else []
-    # As the deployed source sends them: Zappa gives both API types a "production" stage.
-    version, stage = {"http_api": ("v2", "production"), "rest_api": ("v1", "production")}.get(
-        project.context["api_gateway"], ("v2", "$default")
-    )
-    events += [
-        api_gateway_event("v2", "GET", "/health/", host),
-        api_gateway_event("v1", "GET", "/health/", host),
-        api_gateway_event(version, "GET", "/health", host, stage=stage),
-    ]
-    if project.has_database:
-        events.append(api_gateway_event("v2", "GET", "/api/notes/", host))
-
-    outcome = invoke_package(project, package, tmp_path, events, env)
-    results = outcome["results"]
-
-    code_dir = str(tmp_path / "var-task")
-    assert all(str(origin).startswith(code_dir) for origin in outcome["origins"].values()), outcome["origins"]
-    for result in results:
-        assert "error" not in result, result["error"]
-    responses = [result["response"] for result in results]
-    if project.has_database:
-        migrate = responses.pop(0)
-        assert migrate["exit_status"] == 0 and "Applying" in migrate["output"]
-        notes = responses.pop()
-        assert notes["statusCode"] == 200 and json.loads(notes["body"]) == {"notes": []}
-    v2, v1, no_slash = responses
-    for response in (v2, v1):
-        body = base64.b64decode(response["body"]) if response.get("isBase64Encoded") else response["body"]
-        assert response["statusCode"] == 200, response
-        assert json.loads(body)["status"] == "ok"
-    # APPEND_SLASH redirects; an API Gateway stage must stay in the URL.
-    prefix = "" if stage == "$default" else f"/{stage}"
-    assert no_slash["statusCode"] == 301
-    assert no_slash["headers"]["location"] == f"{prefix}/health/"
-
-
-def test_package_under_awslambdaric_answers_events_and_reports_errors(project, package, tmp_path, request):
-    """AWS's own runtime client runs the package: an HTTP event, the manage event, an unsupported event and a
-    failing command, whose errors reach the Runtime API as Lambda reports them; the environment survives."""
-    database_url = request.getfixturevalue("postgres_database") if project.has_database else None
-    snap_start = project.context["cold_start"] == "snap_start"
-    environment = {**project.lambda_environment(database_url), "AWS_LAMBDA_FUNCTION_NAME": "api-production"}
-    host = api_host(project)
-    with unpacked(package, tmp_path) as code_dir:
-        instance = LambdaInstance(
-            project.python, code_dir, "lambda_function.lambda_handler", environment,
-            lambda_runtime(project.python), timeout_seconds=60, snap_start=snap_start,
-        )  # fmt: skip
-        try:
-            health, health_log = instance.invoke(json.dumps(api_gateway_event("v2", "GET", "/health/", host)).encode())
-            manage, _ = instance.invoke(json.dumps({"manage": "check"}).encode())
-            unsupported, _ = instance.invoke(json.dumps({"hello": "world"}).encode())
-            failing, failing_log = instance.invoke(json.dumps({"manage": "no_such_command"}).encode())
-            after, _ = instance.invoke(json.dumps(api_gateway_event("v2", "GET", "/health/", host)).encode())
-            startup = "".join(instance.log_lines)
-        finally:
-            instance.close()
-
-    assert (health.error_type, json.loads(health.payload)["statusCode"]) == (None, 200), health_log
-    assert (manage.error_type, json.loads(manage.payload)["exit_status"]) == (None, 0)
-    error = json.loads(unsupported.payload)
-    assert unsupported.error_type and error["errorType"] == "UnsupportedEvent"
-    assert "keys: hello" in error["errorMessage"] and error["stackTrace"]
-    error = json.loads(failing.payload)
-    assert error["errorType"] == "ManagementCommandFailed" and "no_such_command" in error["errorMessage"]
-    assert "[ERROR] ManagementCommandFailed" in failing_log  # what CloudWatch shows
-    assert (after.error_type, json.loads(after.payload)["statusCode"]) == (None, 200)  # still serving
-    assert ("Primed the snapshot: POST /api/echo/ answered 200" in startup) is snap_start

@@ -1,6 +1,6 @@
 """Run cookiecutter's own CLI (its click command, in this process) once per case, for the corpus test.
 
-Usage: python cli_corpus_driver.py TEMPLATE_DIR OUTPUT_DIR < cases.json > results.json
+Usage: python support/drivers/cli_corpus_driver.py TEMPLATE_DIR OUTPUT_DIR < cases.json > results.json
 
 Each case is {"field": ..., "value": ...}: `cookiecutter --no-input -o OUTPUT_DIR TEMPLATE_DIR field=value`,
 as a user would type it. In one process, because a thousand interpreter starts would take minutes; and

@@ -1,6 +1,6 @@
 """Run inside a fresh interpreter, like Lambda's runtime: import the unzipped package's handler and invoke it.
 
-Usage: python -I -S -B lambda_package_driver.py PACKAGE_DIR RUNTIME_SITE_DIR < events.json
+Usage: python -I -S -B support/drivers/lambda_package_driver.py PACKAGE_DIR RUNTIME_SITE_DIR < events.json
 
 Only the package folder and the runtime's own libraries (boto3) are importable:
 -I and -S keep the development venv, PYTHONPATH and site-packages away, so a

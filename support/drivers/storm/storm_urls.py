@@ -1,4 +1,4 @@
-"""Test-only routes for test_connection_storm.py, in front of the generated project's own (config.urls).
+"""Test-only routes for tests/template/test_connection_storm.py, in front of the generated project's own (config.urls).
 
 The generated API only reads notes; a storm also needs writes, and a read through a server-side cursor
 (QuerySet.iterator() on PostgreSQL, unless DISABLE_SERVER_SIDE_CURSORS). Like the generated project's

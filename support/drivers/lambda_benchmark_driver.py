@@ -1,7 +1,10 @@
-"""Run inside the runtime's interpreter: import a package's handler like Lambda's init, report the
-memory it holds, then time warm invocations. Prints one JSON line.
+"""Run inside the runtime's interpreter, for the benchmarks: import a package's handler like Lambda's init,
+report the memory it holds, then time warm invocations (or one SnapStart restore). Prints one JSON line.
 
-Usage: python -s -S lambda_driver.py CODE_DIR RUNTIME_DIR HANDLER SPEC_JSON
+Usage: python -s -S -B support/drivers/lambda_benchmark_driver.py CODE_DIR RUNTIME_DIR HANDLER SPEC_JSON
+
+Unlike lambda_package_driver.py, which checks what a package answers, this one measures: it takes any
+handler (the baseline's too), times each case thousands of times and compares with a Django test Client.
 """
 
 import json

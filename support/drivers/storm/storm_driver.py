@@ -1,8 +1,10 @@
 """Many simulated Lambda instances of a generated project, all at once: run by test_connection_storm.py.
 
-Usage (cwd = the generated project, its venv's python, the Lambda environment):
+Usage (cwd = the generated project, its venv's python, the Lambda environment, storm_settings):
 
-    python storm_driver.py < plan.json     # {"instances": 200, "label": "pooled", "base_event": {...}}
+    python support/drivers/storm/storm_driver.py < plan.json
+
+    plan.json: {"instances": 200, "label": "pooled", "base_event": {...}}
 
 Like Lambda's init phase, the process imports the generated lambda_function once (Django set up, no
 database connection open). Then it forks one child per instance: each is a separate process, as Lambda

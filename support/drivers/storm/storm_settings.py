@@ -1,6 +1,6 @@
-"""Settings of the simulated Lambdas in test_connection_storm.py: the generated production settings, unchanged
-but for the database login, with the test-only routes of storm_urls.py on top (the app has no write endpoint of
-its own).
+"""Settings of the simulated Lambdas in tests/template/test_connection_storm.py: the generated production
+settings, unchanged but for the database login, with the test-only routes of storm_urls.py on top (the app has no
+write endpoint of its own).
 
 The projects sit in a VPC, so their database is the stack's: config.rds logs in with the password RDS keeps in
 Secrets Manager. Here the database is a local cluster whose app role logs in without a password over plain TCP,

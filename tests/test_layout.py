@@ -5,6 +5,8 @@ the hooks and the Lambda-like drivers touch sys.path."""
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -69,3 +71,16 @@ def test_only_hooks_and_lambda_like_drivers_change_sys_path():
     }
 
     assert {path for path in changers if not path.startswith("support/drivers/")} == set()
+
+
+def test_the_readmes_path_table_names_every_room_and_only_what_exists():
+    readme = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| Path | What it is |") :].split("\n\n")[0]
+    named = {path.rstrip("/") for row in table.splitlines() for path in re.findall(r"^\| `([^`]+)`", row)}
+    named |= {path.rstrip("/") for row in table.splitlines() for path in re.findall(r"^\| `[^`]+`, `([^`]+)`", row)}
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO_DIR, capture_output=True, text=True, check=True).stdout
+    top_level = {path.split("/")[0] for path in tracked.splitlines() if not path.startswith(".")}
+    everyday = {"README.md", "CHANGELOG.md", "Makefile", "pyproject.toml", "requirements.txt"}
+
+    assert all((REPO_DIR / path).exists() for path in named), named
+    assert top_level - everyday - {path.split("/")[0] for path in named} == set()

@@ -11,12 +11,17 @@ Why not plain ``zappa package``:
 * Zappa zips the active virtualenv, dev tools included. Here it zips a folder
   holding only requirements/production.txt, installed as Linux wheels (so the
   build also works on macOS), next to an allow-listed copy of the project.
+* Django and its apps ship translations for about a hundred languages, a fifth
+  of the zipped package: only those of the project's languages (LANGUAGES and
+  LANGUAGE_CODE in config/settings/base.py) and English, Django's own
+  fallback, go in.
 
 Run it with the Python version of the Lambda runtime and with zappa installed
 (requirements/local.txt). The zip lands in .zappa-build/<stage>.zip.
 """
 
 import argparse
+import ast
 import compileall
 import hashlib
 import importlib.metadata
@@ -87,7 +92,8 @@ def install_requirements(site_packages: Path, version: str) -> None:
     venv_dir = site_packages.parent.parent.parent
     requirements = PROJECT_DIR / "requirements" / "production.txt"
     stamp = venv_dir / ".requirements-sha256"
-    wanted = hashlib.sha256(requirements.read_bytes() + version.encode()).hexdigest()
+    languages = sorted(kept_locales())
+    wanted = hashlib.sha256(requirements.read_bytes() + f"{version}\0{languages}".encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted and site_packages.is_dir():
         return
     shutil.rmtree(venv_dir, ignore_errors=True)
@@ -99,8 +105,34 @@ def install_requirements(site_packages: Path, version: str) -> None:
         command += ["--platform", tag]
     command += ["-r", str(requirements)]
     subprocess.run(command, check=True)
+    remove_other_translations(site_packages, set(languages))
     compile_bytecode(site_packages)
     stamp.write_text(wanted)
+
+
+def kept_locales() -> set[str]:
+    """Locale folder names ('en', 'pt_BR', ...) of the languages config/settings/base.py sets, read
+    without running the settings, plus English: Django falls back to its English catalog."""
+    from django.utils.translation import to_locale
+
+    settings = ast.parse((PROJECT_DIR / "config" / "settings" / "base.py").read_text())
+    values = {
+        target.id: ast.literal_eval(node.value)
+        for node in settings.body
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name) and target.id in ("LANGUAGE_CODE", "LANGUAGES")
+    }
+    codes = [values.get("LANGUAGE_CODE", "en-us"), *(code for code, _ in values.get("LANGUAGES", [])), "en"]
+    # A catalog of 'de' also serves 'de-at': Django tries the language's own locale, then its base.
+    return {to_locale(code) for code in codes} | {to_locale(code.split("-")[0]) for code in codes}
+
+
+def remove_other_translations(site_packages: Path, locales: set[str]) -> None:
+    """Delete the compiled translations (.mo) of every other language; formats and folders stay."""
+    for catalog in site_packages.glob("**/locale/*/LC_MESSAGES/*.mo"):
+        if catalog.parent.parent.name not in locales:
+            catalog.unlink()
 
 
 def compile_bytecode(*folders: Path) -> None:

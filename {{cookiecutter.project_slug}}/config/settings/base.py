@@ -118,6 +118,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 
+# The languages the API speaks. scripts/build_package.py packages Django's translations for these
+# only (and English, Django's fallback): add a language here, then turn USE_I18N on.
+LANGUAGES = [("en", "English")]
+
 TIME_ZONE = "UTC"
 
 # Translations cost start-up time; turn on when the API speaks more than one language.

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def api_host(region: str = "us-east-1") -> str:
+    """The host requests to an API Gateway API name: a made-up API id, in the execute-api domain of ``region``."""
+    return f"a1b2c3d4e5.execute-api.{region}.amazonaws.com"
+
+
 def api_gateway_event(
     version: str, method: str, path: str, host: str, body: str | None = None, stage: str | None = None
 ) -> dict:

@@ -15,6 +15,8 @@ from deployed_state import Deployment, resource_policy
 from helpers import api_gateway_event
 from rehearsal import Rehearsal
 
+from support.events import api_host
+
 
 def check_function_settings(config: dict, context: dict, network: dict) -> None:
     assert config["Runtime"] == context["python_runtime"]
@@ -56,7 +58,7 @@ def check_invoke_path(rehearsal: Rehearsal) -> tuple[str, str]:
         targets = deployment.api_targets(context["api_gateway"])
         assert targets and set(targets) == {expected}, targets
         assert deployment.url_configs() == []
-        return expected, f"a1b2c3d4e5.execute-api.{region}.amazonaws.com"
+        return expected, api_host(region)
     configs = deployment.url_configs()
     assert [config["FunctionArn"] for config in configs] == [expected]
     assert configs[0]["AuthType"] == "NONE"

@@ -22,7 +22,7 @@ from helpers import lambda_environment, run, runtime_python
 from storm_database import APP_ROLE, MAX_CONNECTIONS, Cluster
 
 from support.drivers import STORM_DIR, STORM_DRIVER
-from support.events import api_gateway_event
+from support.events import api_gateway_event, api_host
 from support.venvs import project_venv
 
 INSTANCES = 200
@@ -158,7 +158,7 @@ def wait_until_idle(connection: psycopg.Connection) -> None:
 
 def storm(name: str, project: Project, cluster: Cluster, port: int) -> Storm:
     """INSTANCES simulated Lambda instances of the project at once; prints the one-line summary."""
-    host = "a1b2c3d4e5.execute-api.{}.amazonaws.com".format(project.context["aws_region"])
+    host = api_host(project.context["aws_region"])
     plan = {"instances": INSTANCES, "label": name, "base_event": api_gateway_event("v2", "GET", "/", host)}
     env = project.lambda_environment(port)
     with cluster.connect() as connection:

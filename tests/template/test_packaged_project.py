@@ -9,23 +9,17 @@ the runtime's Python (3.12 or 3.13), PostgreSQL on 127.0.0.1:5432 and PyPI.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import os
-import stat
-import subprocess
-import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from combinations import PAIRWISE_VALUES, row_id
 from generated_project import Project
 from helpers import reuse_lambda_requirements, run, share_lambda_requirements
+from lambda_package import run_package, unpacked
 
-from support.drivers import LAMBDA_PACKAGE_DRIVER
-from support.events import api_gateway_event
+from support.events import api_gateway_event, api_host
 from support.lambda_runtime import LambdaInstance, runtime_dir
 
 pytestmark = pytest.mark.slow
@@ -88,43 +82,12 @@ def cache_tag(python: str) -> str:
     return run([python, "-c", "import sys; print(sys.implementation.cache_tag)"]).stdout.strip()
 
 
-def api_host(project: Project) -> str:
+def request_host(project: Project) -> str:
     """The host requests name: the API Gateway or function URL domain of the project's region."""
     region = project.context["aws_region"]
     if project.context["api_gateway"] == "function_url":
         return f"abcdefghijklmnop.lambda-url.{region}.on.aws"
-    return f"a1b2c3d4e5.execute-api.{region}.amazonaws.com"
-
-
-@contextlib.contextmanager
-def unpacked(package: Path, tmp_path: Path) -> Iterator[Path]:
-    """The zip in a read-only folder, with the zip's file times, as Lambda unpacks it into /var/task."""
-    code_dir = tmp_path / "var-task"
-    with zipfile.ZipFile(package) as archive:
-        archive.extractall(code_dir)
-        for info in archive.infolist():  # Zappa's entries all say 1980
-            timestamp = time.mktime((*info.date_time, 0, 0, -1))
-            os.utime(code_dir / info.filename, (timestamp, timestamp))
-    for path in [code_dir, *code_dir.rglob("*")]:
-        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    try:
-        yield code_dir
-    finally:
-        for path in [code_dir, *code_dir.rglob("*")]:
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
-
-
-def invoke_package(project: Project, package: Path, tmp_path: Path, events: list[dict], env: dict) -> dict:
-    """Run the handler in a fresh runtime interpreter that sees only the package and the runtime's libraries."""
-    with unpacked(package, tmp_path) as code_dir:
-        driver = str(LAMBDA_PACKAGE_DRIVER)
-        command = [project.python, "-I", "-S", "-B", driver, str(code_dir), str(runtime_dir(project.python))]
-        result = subprocess.run(
-            command, input=json.dumps(events), capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
-        )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, result.stdout + result.stderr
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    return api_host(region)
 
 
 def test_package_answers_lambda_events(project, package, tmp_path, request):
@@ -132,7 +95,7 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     if project.has_database:
         database_url = request.getfixturevalue("postgres_database")
     env = project.lambda_environment(database_url)
-    host = api_host(project)
+    host = request_host(project)
     events = [{"manage": "migrate --noinput"}] if project.has_database else []
     # As the deployed source sends them: Zappa gives both API types a "production" stage.
     version, stage = {"http_api": ("v2", "production"), "rest_api": ("v1", "production")}.get(
@@ -146,7 +109,7 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     if project.has_database:
         events.append(api_gateway_event("v2", "GET", "/api/notes/", host))
 
-    outcome = invoke_package(project, package, tmp_path, events, env)
+    outcome, _ = run_package(project.python, package, tmp_path, events, env)
     results = outcome["results"]
 
     code_dir = str(tmp_path / "var-task")
@@ -176,7 +139,7 @@ def test_package_under_awslambdaric_answers_events_and_reports_errors(project, p
     database_url = request.getfixturevalue("postgres_database") if project.has_database else None
     snap_start = project.context["cold_start"] == "snap_start"
     environment = {**project.lambda_environment(database_url), "AWS_LAMBDA_FUNCTION_NAME": "api-production"}
-    host = api_host(project)
+    host = request_host(project)
     with unpacked(package, tmp_path) as code_dir:
         instance = LambdaInstance(
             project.python, code_dir, "lambda_function.lambda_handler", environment,

@@ -19,6 +19,10 @@ relative when the template is given as a relative path), and the ``derived``
 filter: the facts that depend on several options
 (``option_rules.derived_facts``), written once for every file.
 
+The ``measured`` filter gives the generated README the benchmark figures
+(docs/benchmarks.json, written by ``make bench``) of the benchmarked option
+set nearest the project's own.
+
 Cookiecutter puts this template's folder on sys.path while it loads this
 module, so option_rules/ imports as the package it is.
 """
@@ -36,7 +40,7 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-from option_rules import derived_facts, validate
+from option_rules import as_bool, as_int, derived_facts, load_template_options, validate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
@@ -76,6 +80,7 @@ class TemplateGuard(Extension):
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
         environment.filters["checked_project_dir"] = checked_project_dir
         environment.filters["derived"] = derived_facts  # {%- set facts = cookiecutter | derived -%}
+        environment.filters["measured"] = measured  # {%- set measured = cookiecutter | measured -%}
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         # Files of the template are loaded by name; strings come from values and paths.
@@ -103,3 +108,35 @@ def checked_project_dir(context: Context, slug: str) -> str:
     if errors:
         raise FailedHookException("\n".join(f"ERROR: {field}: {reason}" for field, reason in errors.items()))
     return slug
+
+
+@functools.cache
+def _benchmarked_packages() -> dict[str, dict]:
+    """docs/benchmarks.json's packages that are ours and were cold-started, in the order make bench wrote them."""
+    figures = json.loads((TEMPLATE_DIR / "docs" / "benchmarks.json").read_text(encoding="utf-8"))["packages"]
+    return {
+        name: data for name, data in figures.items() if data.get("options") is not None and "first_response_ms" in data
+    }
+
+
+def _typed(default: object, value: object) -> object:
+    """A value as the rules read it, so that True, "true" and "yes" compare equal."""
+    return as_bool(value) if isinstance(default, bool) else as_int(value) if isinstance(default, int) else value
+
+
+def measured(values: dict) -> dict:
+    """The figures of the benchmarked package whose options differ least from these (ties: the first listed)."""
+    compared = {  # the choices, booleans and numbers: free text doesn't change what is measured
+        name: default[0] if isinstance(default, list) else default
+        for name, default in load_template_options().items()
+        if isinstance(default, (list, bool, int))
+    }
+
+    def differences(options: dict) -> int:
+        return sum(
+            _typed(default, options.get(name, default)) != _typed(default, values.get(name, default))
+            for name, default in compared.items()
+        )
+
+    name, figures = min(_benchmarked_packages().items(), key=lambda item: differences(item[1]["options"]))
+    return {**figures, "name": name.removeprefix("ours: ")}

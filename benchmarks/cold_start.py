@@ -10,13 +10,19 @@ import subprocess
 import time
 from pathlib import Path
 
-from benchmarks.packages import BENCH_DIR, SECRET_ENV, Package
+from benchmarks.packages import BENCH_DIR, Package, init_environment
 from benchmarks.runtime_api import RuntimeAPI
-from support.events import api_gateway_event
+from support.events import api_gateway_event, api_host
 from support.lambda_runtime import runtime_dir
-from support.postgres import database_url, throwaway_database
+from support.postgres import throwaway_database
 
-HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
+HOST = api_host()
+COLD_PACKAGES = ("baseline", "ours: no database", "ours: default", "ours: largest option set")
+
+
+def lambda_path(code_dir: Path, python: str) -> dict[str, str]:
+    """PYTHONPATH as Lambda's: the code, then the runtime's folder."""
+    return {"PYTHONPATH": f"{code_dir}:{runtime_dir(python)}"}
 
 
 def http_event(method: str, path: str, body: str | None = None) -> dict:
@@ -31,15 +37,14 @@ def trivial_handler_dir() -> Path:
     return folder
 
 
-def one_cold_start(python: str, code_dir: Path, handler: str, runtime: Path, env: dict) -> tuple[float, float]:
-    """(init seconds, seconds to the first response), both from process start."""
+def one_cold_start(python: str, code_dir: Path, handler: str, env: dict) -> tuple[float, float]:
+    """(init seconds, seconds to the first response), both from process start; ``env`` has the PYTHONPATH."""
     api = RuntimeAPI()  # a new one each time: a killed runtime's next poll must not take the next event
     api.events.put(http_event("GET", "/health/"))
     environment = {
         **env,
         "AWS_LAMBDA_RUNTIME_API": api.address,
         "LAMBDA_TASK_ROOT": str(code_dir),
-        "PYTHONPATH": f"{code_dir}:{runtime}",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
@@ -64,14 +69,16 @@ def one_cold_start(python: str, code_dir: Path, handler: str, runtime: Path, env
 
 
 def measure(python: str, packages: list[Package], env_for: dict[str, dict], runs: int) -> list[dict]:
-    runtime = runtime_dir(python)
-    subjects = [("floor: empty handler under awslambdaric", trivial_handler_dir(), "trivial.handler", {})]
+    trivial = trivial_handler_dir()
+    subjects = [
+        ("floor: empty handler under awslambdaric", python, trivial, "trivial.handler", lambda_path(trivial, python))
+    ]
     subjects += [
-        (package.name, package.code_dir, package.handler, env_for.get(package.name, {})) for package in packages
+        (package.name, package.python, package.code_dir, package.handler, env_for[package.name]) for package in packages
     ]
     rows = []
-    for name, code_dir, handler, env in subjects:
-        samples = [one_cold_start(python, code_dir, handler, runtime, env) for _ in range(runs)]
+    for name, interpreter, code_dir, handler, env in subjects:
+        samples = [one_cold_start(interpreter, code_dir, handler, env) for _ in range(runs)]
         init = sorted(sample[0] for sample in samples)
         total = sorted(sample[1] for sample in samples)
         rows.append(
@@ -93,10 +100,11 @@ def measure(python: str, packages: list[Package], env_for: dict[str, dict], runs
 
 def part_cold(python: str, packages: dict[str, Package], runs: int) -> dict:
     """The table: each package's cold start, the database ones with a database of their own."""
+    chosen = [packages[name] for name in COLD_PACKAGES]
     with throwaway_database("bench") as database:
-        env = {name: {**SECRET_ENV, "DATABASE_URL": database_url(database)} for name in packages}
-        chosen = [packages[name] for name in ("baseline", "ours: no database", "ours: default")]
-        results = measure(python, chosen, env, runs)
+        results = measure(
+            python, chosen, {package.name: init_environment(package, database) for package in chosen}, runs
+        )
     baseline = next(row for row in results if row["name"] == "baseline")["first_response_p50_ms"]
     rows = [
         [
@@ -112,4 +120,12 @@ def part_cold(python: str, packages: dict[str, Package], runs: int) -> dict:
         "title": f"Cold start under awslambdaric ({runs} runs each; ms from process start)",
         "header": ["package", "init p50", "first response p50", "p90", "p50 vs baseline"],
         "rows": rows,
+        "figures": {
+            row["name"]: {
+                "first_response_ms": round(row["first_response_p50_ms"]),
+                "first_response_vs_baseline": round(row["first_response_p50_ms"] / baseline, 2),
+            }
+            for row in results
+            if row["name"] in COLD_PACKAGES
+        },
     }

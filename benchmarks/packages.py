@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from support.commands import run
+from support.drivers import DRIVERS_DIR
+from support.interpreters import required_runtime_python
+from support.lambda_runtime import runtime_dir
 from support.paths import CACHE_DIR, REPO_DIR
+from support.postgres import database_url
 from support.venvs import project_venv
 
 BENCH_DIR = CACHE_DIR / "bench"
@@ -26,8 +30,8 @@ SECRET_ENV = {
     "AWS_REGION": "us-east-1",
 }
 DJANGO_FOR_BASELINE = "5.2.19"
-LARGEST = {
-    "project_name": "Largest",
+# Everything that adds to init: a REST API, a VPC with the stack's database behind RDS Proxy, the admin.
+LARGEST_FEATURES = {
     "api_gateway": "rest_api",
     "use_vpc": True,
     "vpc_subnet_ids": "subnet-0123456789abcdef0,subnet-89abcdef",
@@ -35,7 +39,9 @@ LARGEST = {
     "use_rds_proxy": True,
     "use_admin": True,
 }
-POOLED = {**LARGEST, "project_name": "Pooled", "use_admin": False}
+# The largest option set also on the other runtime and Django release, as issue reports measure it.
+LARGEST = {**LARGEST_FEATURES, "project_name": "Largest", "python_runtime": "python3.12", "django_version": "6.1"}
+POOLED = {**LARGEST_FEATURES, "project_name": "Pooled", "use_admin": False}
 NO_DATABASE = {"project_name": "No Database", "database": "none", "storage": "none"}
 
 
@@ -45,6 +51,9 @@ class Package:
     zip_path: Path
     handler: str
     code_dir: Path  # unzipped, with the zip's timestamps, as Lambda sees it
+    python: str  # the interpreter of its runtime
+    options: dict | None = None  # what it was baked with (None: not ours)
+    stack_database: bool = False  # use_vpc: the login comes from the stack (support/drivers/bench_settings.py)
 
     def sizes(self) -> tuple[int, int]:
         with zipfile.ZipFile(self.zip_path) as archive:
@@ -90,15 +99,18 @@ def reuse(zip_path: Path) -> bool:
     return os.environ.get("BENCH_REUSE") == "1" and zip_path.exists()
 
 
-def our_package(name: str, values: dict, python: str) -> Package:
+def our_package(name: str, values: dict, default_python: str) -> Package:
+    runtime = values.get("python_runtime", RUNTIME)
+    python = default_python if runtime == RUNTIME else required_runtime_python(runtime, "benchmarks", "make bench")
     zip_path = BENCH_DIR / "projects" / (values.get("project_name", "My Lambda API").lower().replace(" ", "_"))
     zip_path = zip_path / ".zappa-build" / "production.zip"
     if not reuse(zip_path):
         project = bake(values, python)
         venv = project_venv(project, python)
         run([str(venv / "bin" / "python"), "scripts/build_package.py", "production"], cwd=project)
+    code_dir = unzip_like_lambda(zip_path, BENCH_DIR / "code" / name)
     return Package(
-        name, zip_path, "lambda_function.lambda_handler", unzip_like_lambda(zip_path, BENCH_DIR / "code" / name)
+        name, zip_path, "lambda_function.lambda_handler", code_dir, python, values, bool(values.get("use_vpc"))
     )
 
 
@@ -131,9 +143,8 @@ def baseline_package(python: str) -> Package:
             cwd=project,
             env={**os.environ, "VIRTUAL_ENV": str(venv)},
         )
-    return Package(
-        "baseline", zip_path, "tutorial_handler.handler", unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline")
-    )
+    code_dir = unzip_like_lambda(zip_path, BENCH_DIR / "code" / "baseline")
+    return Package("baseline", zip_path, "tutorial_handler.handler", code_dir, python)
 
 
 def baseline_venv(venv: Path, python: str) -> Path:
@@ -186,3 +197,25 @@ def build_packages(python: str) -> dict[str, Package]:
         "ours: RDS Proxy settings": our_package("ours: RDS Proxy settings", POOLED, python),
         "ours: largest option set": our_package("ours: largest option set", LARGEST, python),
     }
+
+
+def stack_database_env(database: str, port: int) -> dict[str, str]:
+    """What a use_vpc package's settings read to find the stack's database (scripts/deploy.py sets them from the
+    stack's outputs), here the local one on ``port``; bench_settings.py logs in without the secret."""
+    return {
+        "DJANGO_DATABASE_HOST": "127.0.0.1",
+        "DJANGO_DATABASE_PORT": str(port),
+        "DJANGO_DATABASE_NAME": database,
+        "DJANGO_DATABASE_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:unread",
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+    }
+
+
+def init_environment(package: Package, database: str, port: int = 5432) -> dict[str, str]:
+    """The function's environment for a package whose init and /health/ use ``database``, with PYTHONPATH
+    as Lambda's (the package, then the runtime's folder; bench_settings' folder for the stack's database)."""
+    path = [package.code_dir, runtime_dir(package.python), *([DRIVERS_DIR] if package.stack_database else [])]
+    environment = {**SECRET_ENV, "PYTHONPATH": ":".join(map(str, path))}
+    if package.stack_database:
+        return {**environment, **stack_database_env(database, port)}
+    return {**environment, "DATABASE_URL": database_url(database)}

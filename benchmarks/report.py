@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import subprocess
@@ -45,6 +46,17 @@ def markdown(table: dict) -> str:
     if "extra" in table:
         lines += ["", markdown(table["extra"])]
     return "\n".join(lines) + "\n"
+
+
+def write_figures(tables: list[dict], machine_line: str) -> None:
+    """docs/benchmarks.json: each package's headline figures and the options it was baked with, which the
+    generated README quotes for the package nearest its own options (local_extensions.py)."""
+    packages: dict[str, dict] = {}
+    for table in tables:
+        for name, figures in table.get("figures", {}).items():
+            packages.setdefault(name, {}).update(figures)
+    document = {"written_by": "make bench", "machine": machine_line, "packages": packages}
+    (REPO_DIR / "docs" / "benchmarks.json").write_text(json.dumps(document, indent=2) + "\n")
 
 
 def write_report(report: str, machine_line: str, args: argparse.Namespace) -> None:

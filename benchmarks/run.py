@@ -1,11 +1,11 @@
 """Every benchmark, side by side with its baseline, written to docs/benchmarks.md.
 
     python -m benchmarks.run                 # everything (make bench)
-    python -m benchmarks.run --part cold     # one part: size, cold, warm, snapstart, generation
+    python -m benchmarks.run --part cold     # one part: size, cold, imports, warm, snapstart, generation
 
 Machines here are shared and noisy, so each figure comes with a baseline measured in the same run and
 their ratio; absolute numbers are for orientation only. Each part is a module of its own: size.py,
-cold_start.py, warm.py, snapstart.py, generation.py; report.py writes the tables.
+cold_start.py, import_time.py, warm.py, snapstart.py, generation.py; report.py writes the tables.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ import sys
 
 from benchmarks.cold_start import part_cold
 from benchmarks.generation import part_generation
+from benchmarks.import_time import part_imports
 from benchmarks.packages import BENCH_DIR, RUNTIME, build_packages
-from benchmarks.report import machine, markdown, write_report
+from benchmarks.report import machine, markdown, write_figures, write_report
 from benchmarks.size import part_size
 from benchmarks.snapstart import part_snapstart
 from benchmarks.warm import part_warm
 from support.interpreters import MissingInterpreter, required_runtime_python
 
-PARTS = ["size", "cold", "warm", "snapstart", "generation"]
-PACKAGE_PARTS = {"size", "cold", "warm", "snapstart"}  # the parts that need the Lambda packages built
+PARTS = ["size", "cold", "imports", "warm", "snapstart", "generation"]
+PACKAGE_PARTS = {"size", "cold", "imports", "warm", "snapstart"}  # the parts that need the Lambda packages built
 
 
 def arguments() -> argparse.Namespace:
@@ -42,6 +43,7 @@ def tables(parts: list[str], python: str, args: argparse.Namespace) -> list[dict
     measure = {
         "size": lambda: part_size(packages),
         "cold": lambda: part_cold(python, packages, args.runs),
+        "imports": lambda: part_imports(packages, args.runs),
         "warm": lambda: part_warm(python, packages, args.count),
         "snapstart": lambda: part_snapstart(python, packages, args.runs),
         "generation": lambda: part_generation(args.requests),
@@ -56,10 +58,12 @@ def main() -> int:
     except MissingInterpreter as missing:
         print(missing, file=sys.stderr)
         return 1
-    report = "\n".join(markdown(table) for table in tables(args.part or PARTS, python, args))
+    measured = tables(args.part or PARTS, python, args)
+    report = "\n".join(markdown(table) for table in measured)
     print(report)
-    if not args.part:  # only a full run replaces docs/benchmarks.md
+    if not args.part:  # only a full run replaces docs/benchmarks.md and its figures
         write_report(report, machine(python), args)
+        write_figures(measured, machine(python))
     return 0
 
 

@@ -10,9 +10,11 @@ LAMBDA_LIMITS = (50 * 2**20, 250 * 2**20)  # a zip uploaded directly; unzipped, 
 def part_size(packages: dict[str, Package]) -> dict:
     """The table: MiB zipped and unzipped, the zip against the baseline's, and the share of Lambda's limits."""
     baseline_zip, baseline_unzipped = packages["baseline"].sizes()
-    rows = []
+    rows, figures = [], {}
     for name, package in packages.items():
         zipped, unzipped = package.sizes()
+        figures[name] = {"options": package.options, "zipped_mib": round(zipped / 2**20, 1)}
+        figures[name]["zipped_vs_baseline"] = round(zipped / baseline_zip, 2)
         rows.append(
             [
                 name,
@@ -32,4 +34,5 @@ def part_size(packages: dict[str, Package]) -> dict:
             "of Lambda's 50 MB zipped / 250 MB unzipped",
         ],
         "rows": rows,
+        "figures": figures,
     }

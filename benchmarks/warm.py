@@ -12,7 +12,7 @@ import json
 import subprocess
 
 from benchmarks import cold_start
-from benchmarks.packages import SECRET_ENV, Package
+from benchmarks.packages import SECRET_ENV, Package, stack_database_env
 from support.drivers import LAMBDA_BENCHMARK_DRIVER
 from support.lambda_runtime import runtime_dir
 from support.pgbouncer import PgBouncer
@@ -73,18 +73,6 @@ def database_results(python: str, packages: dict[str, Package], count: int) -> t
             pooled_env = {**SECRET_ENV, **stack_database_env(database, bouncer.port)}
             pooled = run_driver(python, packages["ours: RDS Proxy settings"], pooled_spec, pooled_env)
     return direct, pooled
-
-
-def stack_database_env(database: str, port: int) -> dict[str, str]:
-    """What a use_vpc package's settings read to find the stack's database (scripts/deploy.py sets them from the
-    stack's outputs), here the local one on ``port``; bench_settings.py logs in without the secret."""
-    return {
-        "DJANGO_DATABASE_HOST": "127.0.0.1",
-        "DJANGO_DATABASE_PORT": str(port),
-        "DJANGO_DATABASE_NAME": database,
-        "DJANGO_DATABASE_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:unread",
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-    }
 
 
 def warm_table(count: int, baseline: dict, ours: dict, direct: dict, pooled: dict) -> dict:

@@ -77,6 +77,17 @@ def test_package_is_small_complete_and_has_usable_bytecode(project, package):
         assert not any(name.startswith(unwanted) for name in names), unwanted
 
 
+def test_package_ships_the_translations_of_its_languages_only(package):
+    """English (the settings' LANGUAGES and Django's fallback) for Django and each app; formats stay for all."""
+    with zipfile.ZipFile(package) as archive:
+        names = set(archive.namelist())
+    catalogs = {name.split("/")[-3] for name in names if name.endswith(".mo") and "/locale/" in name}
+
+    assert catalogs == {"en"}
+    assert "django/conf/locale/en/LC_MESSAGES/django.mo" in names
+    assert "django/conf/locale/fr/formats.py" in names
+
+
 def cache_tag(python: str) -> str:
     """'cpython-313': the tag in the names of the bytecode files of an interpreter."""
     return run([python, "-c", "import sys; print(sys.implementation.cache_tag)"]).stdout.strip()

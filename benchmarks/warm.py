@@ -16,7 +16,7 @@ from benchmarks.packages import SECRET_ENV, Package, stack_database_env
 from support.drivers import LAMBDA_BENCHMARK_DRIVER
 from support.lambda_runtime import runtime_dir
 from support.pgbouncer import PgBouncer
-from support.postgres import database_url, throwaway_database
+from support.postgres import database_url, server_conninfo, throwaway_database
 
 
 def run_driver(python: str, package: Package, spec: dict, env: dict) -> dict:
@@ -65,7 +65,7 @@ def database_results(python: str, packages: dict[str, Package], count: int) -> t
         direct_env = {**SECRET_ENV, "DATABASE_URL": database_url(database)}
         direct = run_driver(python, packages["ours: default"], note, direct_env)
         with PgBouncer(
-            databases={database: f"host=127.0.0.1 port=5432 dbname={database}"},
+            databases={database: server_conninfo(database)},
             users={"postgres": ""},
             settings={"pool_mode": "transaction", "default_pool_size": 5},
         ) as bouncer:  # standing in for RDS Proxy

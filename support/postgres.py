@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 # A superuser's connection to the server's maintenance database.
 PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -16,6 +17,13 @@ PG_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:54
 def database_url(name: str) -> str:
     """The URL of another database on the same server, as the same user, without TLS (loopback)."""
     return f"{PG_DSN.rsplit('/', 1)[0]}/{name}?sslmode=disable"
+
+
+def server_conninfo(database: str) -> str:
+    """How a pooler reaches ``database`` on this server (PgBouncer's form): PG_DSN's address and superuser."""
+    server = conninfo_to_dict(PG_DSN)
+    known = {key: server[key] for key in ("host", "port", "user", "password") if key in server}
+    return " ".join(f"{key}={value}" for key, value in {**known, "dbname": database}.items())
 
 
 def create_database(prefix: str) -> str:

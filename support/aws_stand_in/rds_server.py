@@ -12,17 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from psycopg.conninfo import conninfo_to_dict
-
 from support.pgbouncer import PgBouncer
-from support.postgres import PG_DSN, create_database, drop_database
-
-
-def server_conninfo(database: str) -> str:
-    """How PgBouncer reaches ``database`` in the local PostgreSQL: PG_DSN's server and superuser."""
-    server = conninfo_to_dict(PG_DSN)
-    known = {key: server[key] for key in ("host", "port", "user", "password") if key in server}
-    return " ".join(f"{key}={value}" for key, value in {**known, "dbname": database}.items())
+from support.postgres import create_database, drop_database, server_conninfo
 
 
 def self_signed_certificate(folder: Path) -> dict[str, Path]:

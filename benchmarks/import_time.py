@@ -26,7 +26,7 @@ LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)")
 
 def import_times(package: Package, env: dict[str, str]) -> dict[str, tuple[int, int, int]]:
     """{module: (self µs, cumulative µs, its largest import's cumulative µs)} for one import of the handler."""
-    module = package.handler.rsplit(".", 1)[0]
+    module = package.handler_module
     command = [package.python, "-s", "-S", "-X", "importtime", "-c", f"import {module}"]
     environment = {**env, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(command, cwd=package.code_dir, env=environment, capture_output=True, text=True)
@@ -60,7 +60,7 @@ def medians(package: Package, env: dict[str, str], runs: int) -> dict[str, tuple
 
 def package_rows(package: Package, env: dict[str, str], runs: int) -> list[list[str]]:
     """The handler module's total, then the TOP modules below it by cumulative time."""
-    module = package.handler.rsplit(".", 1)[0]
+    module = package.handler_module
     times = medians(package, env, runs)
     total = times.pop(module)[1]
     telling = {name: row for name, row in times.items() if row[2] < MOSTLY_ONE_IMPORT * row[1]}

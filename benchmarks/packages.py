@@ -55,6 +55,11 @@ class Package:
     options: dict | None = None  # what it was baked with (None: not ours)
     stack_database: bool = False  # use_vpc: the login comes from the stack (support/drivers/bench_settings.py)
 
+    @property
+    def handler_module(self) -> str:
+        """'lambda_function' for the handler 'lambda_function.lambda_handler'."""
+        return self.handler.rsplit(".", 1)[0]
+
     def sizes(self) -> tuple[int, int]:
         with zipfile.ZipFile(self.zip_path) as archive:
             return self.zip_path.stat().st_size, sum(info.file_size for info in archive.infolist())

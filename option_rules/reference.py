@@ -56,14 +56,20 @@ GROUP_NOTES = {
 
 
 def example_command() -> str:
-    values = [f"{name}={json.dumps(value) if isinstance(value, bool) else value}" for name, value in EXAMPLE.items()]
-    values = [f'{value.split("=")[0]}="{value.split("=", 1)[1]}"' if " " in value else value for value in values]
-    lines = [f"cookiecutter {TEMPLATE_SOURCE} --no-input", *values]
-    return " \\\n    ".join(lines)
+    arguments = [f"cookiecutter {TEMPLATE_SOURCE} --no-input"]
+    for name, value in EXAMPLE.items():
+        text = _text_of(value)
+        arguments.append(f'{name}="{text}"' if " " in text else f"{name}={text}")
+    return " \\\n    ".join(arguments)
+
+
+def _text_of(value: Any) -> str:
+    """A value as the command line spells it: booleans as true and false."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _code(value: Any) -> str:
-    return f"`{json.dumps(value) if isinstance(value, bool) else value}`"
+    return f"`{_text_of(value)}`"
 
 
 def _default(name: str, default: Any, defaults: dict[str, Any]) -> str:
@@ -105,9 +111,7 @@ def allowed(name: str, default: Any, labels: dict[str, str]) -> str:
     parts = [_value_rule(rule, default, labels)]
     if rule.depends_on:
         other, wanted = rule.depends_on
-        parts.append(
-            f"only with `{other}={json.dumps(wanted) if isinstance(wanted, bool) else wanted}` (ignored otherwise)"
-        )
+        parts.append(f"only with `{other}={_text_of(wanted)}` (ignored otherwise)")
     parts += [constraint.summary for constraint in CONSTRAINTS if constraint.option == name]
     if name == "aws_region":
         parts.append(_regional_gaps())

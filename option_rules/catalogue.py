@@ -30,10 +30,11 @@ class Group:
 
 PROJECT = Group("project", "Project")
 AWS = Group("aws", "AWS")
+API = Group("api", "API")
 NETWORK = Group("network", "Network")
 DATA = Group("data", "Data")
 DELIVERY = Group("delivery", "Delivery")
-GROUPS = (PROJECT, AWS, NETWORK, DATA, DELIVERY)  # in the order the form and the docs show them
+GROUPS = (PROJECT, AWS, API, NETWORK, DATA, DELIVERY)  # in the order the form and the docs show them
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ RULES: dict[str, Rule] = {
     "aws_region": Rule(group=AWS, help="Region of the function, its API and the S3 buckets."),
     "python_runtime": Rule(group=AWS, help="Lambda runtime; CI and the build use the same Python version."),
     "django_version": Rule(group=AWS, help="5.2 is the long-term support release (security fixes until April 2028)."),
+    "api_framework": Rule(
+        group=API,
+        help="Plain Django views, Django Ninja (typed, OpenAPI built in) or Django REST framework with "
+        "drf-spectacular; both frameworks serve their OpenAPI schema and docs page.",
+    ),
     "api_gateway": Rule(
         group=AWS,
         help="HTTP API is cheaper and faster than REST API; a function URL skips API Gateway and its limit of "
@@ -159,7 +165,10 @@ RULES: dict[str, Rule] = {
         max_length=63,
         check=check_bucket,
     ),
-    "ci_tool": Rule(group=DELIVERY, help="A pipeline that lints, tests and deploys through an OIDC role."),
+    "ci_tool": Rule(
+        group=DELIVERY,
+        help="A GitHub Actions or GitLab CI/CD pipeline that lints, tests and deploys through an OIDC role.",
+    ),
 }
 
 

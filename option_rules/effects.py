@@ -17,6 +17,11 @@ EFFECTS: dict[str, str] = {
     "that compiled it).",
     "django_version": "Pinned Django release in `requirements/production.txt`; 5.2 is the long-term support release "
     "(supported until April 2028).",
+    "api_framework": "How the API under `/api/` is written; `/health/` stays a plain view. `none`: plain Django "
+    "views (`views.py`), no OpenAPI schema. `ninja`: Django Ninja routes with typed schemas (`api.py`). `drf`: Django "
+    "REST framework views and serializers, JSON only, no session or basic authentication (the API uses no cookies). "
+    "Both frameworks serve the OpenAPI schema at `/api/openapi.json` and Swagger UI at `/api/docs/`, whose script "
+    "comes from a CDN. The sample API (echo, and notes with PostgreSQL) and its tests are the same in all three.",
     "api_gateway": "How requests reach the function. `http_api`: API Gateway v2, cheaper and faster. `rest_api`: "
     "API Gateway v1. Zappa deploys both with a named stage, so their URLs carry it (`/production/…`); the handler "
     "reads the stage from each event and tells Django (`SCRIPT_NAME`), so links and redirects keep it. "
@@ -67,8 +72,10 @@ EFFECTS: dict[str, str] = {
     "CloudFormation template and deletes them once used. The stack of `deploy/deployment-bucket.yaml` creates it "
     "(private, encrypted, HTTPS only, leftovers expire after 7 days), shared by the stages; the destroy command "
     "deletes it with the last stage.",
-    "ci_tool": "`.github/workflows/ci.yml`: ruff and tests against a PostgreSQL service; on `main`, an OIDC-assumed "
-    "role (no stored keys) runs the README's deploy command, `python scripts/deploy.py production`. "
-    "`python scripts/ci_access.py production` creates that role (`deploy/ci-access.yaml`): only the repository's "
-    "`production` environment may assume it, and it may release the app but not change IAM.",
+    "ci_tool": "A pipeline with ruff, the tests against a PostgreSQL service and, on `main`, the README's deploy "
+    "command (`python scripts/deploy.py production`) run by a role it assumes through OIDC: no stored keys. "
+    "`github_actions`: `.github/workflows/ci.yml`; only the repository's `production` environment may assume the "
+    "role. `gitlab_ci`: `.gitlab-ci.yml`; the deploy job asks for an `id_tokens` token, and only the project's "
+    "protected `main` branch may assume the role. `python scripts/ci_access.py production` creates that role "
+    "(`deploy/ci-access.yaml`, which holds the trust policy): it may release the app but not change IAM.",
 }

@@ -14,7 +14,7 @@ from typing import Any
 
 # (option, value that makes the paths useless, paths)
 REMOVE_WHEN = [
-    ("ci_tool", "none", [".github", "deploy/ci-access.yaml", "scripts/ci_access.py"]),
+    ("ci_tool", "none", ["deploy/ci-access.yaml", "scripts/ci_access.py"]),
     ("database", "none", ["{app}/migrations", "{app}/models.py", "config/rds", "tests/test_rds_login.py"]),
     ("storage", "none", ["config/settings/collectstatic.py"]),
     ("use_admin", False, ["{app}/admin.py"]),
@@ -23,6 +23,8 @@ REMOVE_WHEN = [
 # Files kept only for one value of an option.
 KEEP_ONLY_WHEN = [
     ("cold_start", "snap_start", ["tests/test_snapstart.py"]),
+    ("ci_tool", "github_actions", [".github"]),
+    ("ci_tool", "gitlab_ci", [".gitlab-ci.yml"]),
 ]
 
 

@@ -32,7 +32,8 @@ DIMENSIONS: dict[str, list[Any]] = {
     "use_admin": [False, True],
     "python_runtime": ["python3.13", "python3.12"],
     "django_version": ["5.2", "6.1"],
-    "ci_tool": ["github_actions", "none"],
+    "ci_tool": ["github_actions", "gitlab_ci", "none"],
+    "api_framework": ["none", "ninja", "drf"],
     "memory_size": [1024, 128, 10240],
     "timeout_seconds": [29, 1, 900],
     "ephemeral_storage": [512, 10240],
@@ -129,7 +130,7 @@ def bake_values(row: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def row_id(values: dict[str, Any]) -> str:
-    """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-noci-m128-t1-tmp10240-eu-west-1'."""
+    """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-drf-noci-m128-t1-tmp10240-eu-west-1'."""
     postgres = values["database"] == "postgresql"
     database = ("pg+proxy" if values["use_rds_proxy"] else "pg") if postgres else "nodb"  # proxy: ignored without
     parts = [values["api_gateway"], values["cold_start"], database]
@@ -137,7 +138,8 @@ def row_id(values: dict[str, Any]) -> str:
     parts += [values["storage"] if values["storage"] == "s3" else "nostorage"]
     parts += ["admin"] if values["use_admin"] else []
     parts += [values["python_runtime"].replace("python3.", "py3"), "dj" + values["django_version"]]
-    parts += [] if values["ci_tool"] == "github_actions" else ["noci"]
+    parts += [] if values["api_framework"] == "none" else [values["api_framework"]]
+    parts += [{"github_actions": "gha", "gitlab_ci": "gitlab", "none": "noci"}[values["ci_tool"]]]
     parts += [f"m{values['memory_size']}", f"t{values['timeout_seconds']}", f"tmp{values['ephemeral_storage']}"]
     return "-".join([*parts, values["aws_region"]])
 

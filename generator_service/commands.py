@@ -1,4 +1,4 @@
-"""The same project by other means: the share link's query, and the cookiecutter and curl commands."""
+"""The same project by other means: the share link's query, and the cookiecutter, cruft and curl commands."""
 
 from __future__ import annotations
 
@@ -40,10 +40,14 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
-def commands(resolved: dict[str, Any], base_url: str, template_source: str) -> dict[str, str]:
-    """The cookiecutter and curl commands that produce the same project."""
-    pairs = " ".join(shlex.quote(f"{name}={as_text(value)}") for name, value in non_default(resolved).items())
+def commands(resolved: dict[str, Any], base_url: str, template_url: str) -> dict[str, str]:
+    """The cookiecutter, cruft and curl commands that produce the same project (cruft's, and the download,
+    with the .cruft.json that `cruft update` needs)."""
+    changed = non_default(resolved)
+    pairs = " ".join(shlex.quote(f"{name}={as_text(value)}") for name, value in changed.items())
+    extra_context = f" --extra-context {_quoted(json.dumps(changed))}" if changed else ""
     return {
-        "cookiecutter": f"cookiecutter {template_source} --no-input {pairs}".rstrip(),
+        "cookiecutter": f"cookiecutter {template_url} --no-input {pairs}".rstrip(),
+        "cruft": f"cruft create {template_url} --no-input{extra_context}",
         "curl": curl_command(resolved, base_url),
     }

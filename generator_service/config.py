@@ -14,8 +14,11 @@ class Settings(BaseSettings):
 
     # The template the site renders: this repository, never one a user names.
     template_dir: Path = REPO_DIR
-    # What the page tells users to run: `cookiecutter <template_source> ...`.
-    template_source: str = "gh:cookiecutter-django-lambda/cookiecutter-django-lambda"
+    # Where users get the template: the page's `cookiecutter <url>` and `cruft create <url>` commands, and
+    # what a download's .cruft.json names, so `cruft update` clones it.
+    template_url: str = "https://github.com/cookiecutter-django-lambda/cookiecutter-django-lambda"
+    # The commit of template_dir; read with git when empty. Package and image builds set it (no .git there).
+    template_commit: str = ""
     # "pool": warm worker processes (default). "inprocess": one generation at a time in this
     # process, for hosts without multiprocessing such as AWS Lambda (no /dev/shm).
     runner: Literal["pool", "inprocess"] = "pool"

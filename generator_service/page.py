@@ -56,7 +56,7 @@ async def page_context(state: FormState, service: GeneratorService, base_url: st
         "selected_text": selected.content.decode("utf-8", errors="replace") if selected else None,
         "problem": problem,
         "query": option_query(resolved),
-        "commands": commands(resolved, base_url, service.settings.template_source),
+        "commands": commands(resolved, base_url, service.settings.template_url),
         "diagram": architecture_svg(resolved),
         "archive_formats": list(FORMATS),
     }

@@ -7,6 +7,10 @@ Not run here, with the reason:
 - ``pip install cookiecutter`` and ``cookiecutter gh:<org>/cookiecutter-django-lambda`` need GitHub and the
   repository's published name; the same template goes through the real cookiecutter CLI in
   tests/template/test_cli_hostile_input.py and tests/template/test_hooks.py, from this checkout.
+- ``pip install cruft 'typer<0.29'`` and ``cruft create https://github.com/<org>/cookiecutter-django-lambda``
+  need the user's environment and GitHub; requirements.txt pins cruft and typer, and
+  tests/template/test_cruft_update.py runs ``cruft create``, ``cruft check`` and ``cruft update`` on a throwaway
+  git copy of this checkout.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from helpers import REPO_DIR, claimed_port, user_shell, wait_until_answering
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # make serve takes port 8000
 
-NOT_RUN = {"make test", "pip install cookiecutter", "cookiecutter gh:<org>/cookiecutter-django-lambda"}
+NOT_RUN = {
+    "make test",
+    "pip install cookiecutter",
+    "cookiecutter gh:<org>/cookiecutter-django-lambda",
+    "pip install cruft 'typer<0.29'",
+    "cruft create https://github.com/<org>/cookiecutter-django-lambda",
+}
 LEFT_OUT_OF_THE_COPY = shutil.ignore_patterns(".git", ".venv", ".cache", "build", "__pycache__", "*.pyc")
 
 

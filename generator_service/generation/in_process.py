@@ -14,6 +14,7 @@ from generator_service.config import Settings
 from generator_service.generation.errors import Busy, GenerationError, describe_failure
 from generator_service.generation.jobs import job_folder
 from generator_service.generation.project import Project
+from generator_service.generation.provenance import TemplateRelease
 from generator_service.generation.sandbox import install_sandbox
 from generator_service.generation.worker import generate_in_folder
 
@@ -37,8 +38,9 @@ def kept_environment() -> Iterator[None]:
 class InProcessRunner:
     """One generation at a time in this process, for hosts without worker processes (AWS Lambda)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, release: TemplateRelease) -> None:
         self.settings = settings
+        self.release = release
         self.lock = threading.Lock()
         self.waiting = 0
         install_sandbox()
@@ -55,7 +57,7 @@ class InProcessRunner:
     def _generate(self, values: dict[str, Any]) -> Project:
         with self.lock, kept_environment(), job_folder(self.settings) as job_dir:
             try:
-                return generate_in_folder(str(self.settings.template_dir), values, job_dir)
+                return generate_in_folder(str(self.settings.template_dir), self.release, values, job_dir)
             except GenerationError:
                 raise
             except Exception as error:

@@ -10,16 +10,17 @@ from generator_service.config import Settings
 from generator_service.generation.errors import Busy, GenerationError, GenerationTimeout, WorkerStopped
 from generator_service.generation.jobs import job_folder
 from generator_service.generation.project import Project
+from generator_service.generation.provenance import TemplateRelease
 from generator_service.generation.worker import worker_main
 
 
 class Worker:
     """The server's handle on one worker process and the pipe to it."""
 
-    def __init__(self, template_dir: str) -> None:
+    def __init__(self, template_dir: str, release: TemplateRelease) -> None:
         context = multiprocessing.get_context("spawn")  # no fork of the server's threads
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, template_dir), daemon=True)
+        self.process = context.Process(target=worker_main, args=(child, template_dir, release), daemon=True)
         self.process.start()
         child.close()
 
@@ -48,13 +49,14 @@ class Worker:
 class WorkerPool:
     """Warm worker processes; one job each at a time; bounded waiting line."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, release: TemplateRelease) -> None:
         self.settings = settings
         self.template_dir = str(settings.template_dir)
+        self.release = release
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.admission = asyncio.Semaphore(settings.workers + settings.queue_size)
         for _ in range(settings.workers):
-            self.idle.put_nowait(Worker(self.template_dir))
+            self.idle.put_nowait(Worker(self.template_dir, self.release))
 
     async def generate(self, values: dict[str, Any]) -> Project:
         if self.admission.locked():
@@ -69,7 +71,7 @@ class WorkerPool:
                 except (GenerationTimeout, WorkerStopped):
                     # Mid-job or gone: kill it (before its folder is removed) and start a fresh one.
                     worker.stop()
-                    worker = Worker(self.template_dir)
+                    worker = Worker(self.template_dir, self.release)
                     raise
                 finally:
                     self.idle.put_nowait(worker)

@@ -8,6 +8,7 @@ from generator_service.config import Settings
 from generator_service.generation.in_process import InProcessRunner
 from generator_service.generation.pool import WorkerPool
 from generator_service.generation.project import Project
+from generator_service.generation.provenance import template_release
 
 
 class Runner(Protocol):
@@ -16,4 +17,6 @@ class Runner(Protocol):
 
 
 def make_runner(settings: Settings) -> Runner:
-    return WorkerPool(settings) if settings.runner == "pool" else InProcessRunner(settings)
+    """Fails at start-up, not at the first download, when the template's commit is unknown."""
+    release = template_release(settings.template_dir, settings.template_url, settings.template_commit)
+    return WorkerPool(settings, release) if settings.runner == "pool" else InProcessRunner(settings, release)

@@ -10,6 +10,7 @@ from typing import Any
 
 from generator_service.generation.errors import GenerationError, describe_failure
 from generator_service.generation.project import Project, ProjectFile
+from generator_service.generation.provenance import TemplateRelease, write_cruft_file
 from generator_service.generation.sandbox import install_sandbox
 from option_rules.unused_files import remove_unused
 
@@ -36,11 +37,12 @@ def collect_files(project_dir: Path, output_dir: Path) -> tuple[ProjectFile, ...
     return tuple(sorted(files, key=lambda file: file.path))
 
 
-def generate_in_folder(template_dir: str, values: dict[str, Any], job_dir: str) -> Project:
+def generate_in_folder(template_dir: str, release: TemplateRelease, values: dict[str, Any], job_dir: str) -> Project:
     """Run cookiecutter for validated values with every side effect kept inside job_dir.
 
     Without hook subprocesses (about a third of a generation's time): the values already passed the
-    pre_gen hook's rules (values.resolve), and the post_gen hook's removals run here.
+    pre_gen hook's rules (values.resolve), and the post_gen hook's removals run here. The project gets
+    the .cruft.json of the template release, for `cruft update`.
     """
     from cookiecutter.main import cookiecutter
 
@@ -62,10 +64,11 @@ def generate_in_folder(template_dir: str, values: dict[str, Any], job_dir: str) 
         accept_hooks=False,
     )
     remove_unused(Path(project_dir), values)  # the post_gen hook's work, done in this process
+    write_cruft_file(Path(project_dir), job / "replay", release)
     return Project(slug=Path(project_dir).name, files=collect_files(Path(project_dir), output))
 
 
-def worker_main(connection: Connection, template_dir: str) -> None:
+def worker_main(connection: Connection, template_dir: str, release: TemplateRelease) -> None:
     """A worker process: generate one job at a time until the pipe closes."""
     install_sandbox()
     import cookiecutter.main  # noqa: F401  (warm: imported once, not per job)
@@ -76,6 +79,6 @@ def worker_main(connection: Connection, template_dir: str) -> None:
         except (EOFError, KeyboardInterrupt):
             return
         try:
-            connection.send(("ok", generate_in_folder(template_dir, job["values"], job["job_dir"])))
+            connection.send(("ok", generate_in_folder(template_dir, release, job["values"], job["job_dir"])))
         except Exception as error:  # reported to the caller, the worker lives on
             connection.send(("error", describe_failure(error)))

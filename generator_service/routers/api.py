@@ -84,7 +84,7 @@ async def preview(request: Request, service: Service) -> dict[str, Any]:
         "files": [
             {"path": file.path, "size": len(file.content), "executable": file.executable} for file in project.files
         ],
-        "commands": commands(resolved, str(request.base_url), service.settings.template_source),
+        "commands": commands(resolved, str(request.base_url), service.settings.template_url),
         "query": option_query(resolved),  # the share link's query: only what differs from the defaults
     }
 

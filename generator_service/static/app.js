@@ -96,6 +96,7 @@
       link.href = `/api/generate?format=${format}${shown ? "&" + shown : ""}`;
     }
     document.getElementById("command-cookiecutter").textContent = preview.commands.cookiecutter;
+    document.getElementById("command-cruft").textContent = preview.commands.cruft;
     document.getElementById("command-curl").textContent = preview.commands.curl;
     document.getElementById("project-name").textContent = `${preview.project_slug}/`;
     for (const [name, value] of Object.entries(preview.options)) {

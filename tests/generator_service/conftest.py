@@ -16,6 +16,8 @@ def work_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(work_dir):
-    app = create_app(Settings(work_dir=work_dir, workers=2, template_source="gh:example/cookiecutter-django-lambda"))
+    app = create_app(
+        Settings(work_dir=work_dir, workers=2, template_url="https://github.com/example/cookiecutter-django-lambda")
+    )
     with TestClient(app) as test_client:
         yield test_client

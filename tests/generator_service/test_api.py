@@ -98,8 +98,13 @@ def test_preview_lists_files_and_commands(client):
     assert "lambda_function.py" in paths and "zappa_settings.json" in paths
     assert not any(path.startswith(".github/") for path in paths)
     assert preview["commands"]["cookiecutter"] == (
-        "cookiecutter gh:example/cookiecutter-django-lambda --no-input project_name='Peek' cold_start=none ci_tool=none"
-    ).replace("project_name='Peek'", "project_name=Peek")
+        "cookiecutter https://github.com/example/cookiecutter-django-lambda --no-input"
+        " project_name=Peek cold_start=none ci_tool=none"
+    )
+    assert preview["commands"]["cruft"] == (
+        "cruft create https://github.com/example/cookiecutter-django-lambda --no-input --extra-context"
+        """ '{"project_name": "Peek", "cold_start": "none", "ci_tool": "none"}'"""
+    )
     assert preview["commands"]["curl"].startswith("curl -fL -o peek.zip ")
     assert "format=zip&project_name=Peek&cold_start=none&ci_tool=none" in preview["commands"]["curl"]
 

@@ -10,8 +10,7 @@ import pytest
 
 from generator_service.config import Settings
 from generator_service.generation.errors import Busy, GenerationTimeout, WorkerStopped
-from generator_service.generation.in_process import InProcessRunner
-from generator_service.generation.pool import WorkerPool
+from generator_service.generation.runner import make_runner
 from generator_service.values import resolve
 
 VALUES = resolve({"project_name": "Runner Test"})
@@ -27,7 +26,7 @@ def run(coroutine):
 
 def test_pool_generates_and_leaves_nothing_behind(tmp_path):
     async def scenario():
-        pool = WorkerPool(settings(tmp_path))
+        pool = make_runner(settings(tmp_path))
         try:
             return await pool.generate(VALUES)
         finally:
@@ -42,7 +41,7 @@ def test_pool_generates_and_leaves_nothing_behind(tmp_path):
 
 def test_full_pool_answers_busy_at_once(tmp_path):
     async def scenario():
-        pool = WorkerPool(settings(tmp_path))
+        pool = make_runner(settings(tmp_path))
         try:
             first = asyncio.create_task(pool.generate(VALUES))
             await asyncio.sleep(0)  # the first job takes the only place
@@ -57,7 +56,7 @@ def test_full_pool_answers_busy_at_once(tmp_path):
 
 def test_overrunning_job_is_stopped_and_its_worker_replaced(tmp_path):
     async def scenario():
-        pool = WorkerPool(settings(tmp_path, generation_timeout_seconds=0.01))
+        pool = make_runner(settings(tmp_path, generation_timeout_seconds=0.01))
         try:
             pid_before = pool.idle._queue[0].process.pid
             os.kill(pid_before, signal.SIGSTOP)  # a worker that hangs: it can't finish in time
@@ -77,7 +76,7 @@ def test_overrunning_job_is_stopped_and_its_worker_replaced(tmp_path):
 
 def test_killed_worker_gives_a_clean_error_and_is_replaced(tmp_path):
     async def scenario():
-        pool = WorkerPool(settings(tmp_path))
+        pool = make_runner(settings(tmp_path))
         try:
             worker = pool.idle._queue[0]
             os.kill(worker.process.pid, signal.SIGSTOP)  # so the job can't finish before the kill
@@ -98,9 +97,10 @@ def test_in_process_runner_matches_the_pool_and_restores_the_environment(tmp_pat
     home_before, tmpdir_before = os.environ.get("HOME"), os.environ.get("TMPDIR")
 
     async def scenario():
-        pool = WorkerPool(settings(tmp_path))
+        pool = make_runner(settings(tmp_path))
         try:
-            return await InProcessRunner(settings(tmp_path)).generate(VALUES), await pool.generate(VALUES)
+            in_process = make_runner(settings(tmp_path, runner="inprocess"))
+            return await in_process.generate(VALUES), await pool.generate(VALUES)
         finally:
             await pool.close()
 

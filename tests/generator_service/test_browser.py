@@ -73,6 +73,7 @@ def test_fill_toggle_see_error_preview_and_download(page, tmp_path):
     expect(page.locator("#project-name")).to_have_text("browser_api/")
     expect(page.locator("#diagram")).to_contain_text("VPC")
     assert "use_vpc=true" in page.url  # the address is the share link
+    expect(page.locator("#command-cruft")).to_contain_text('"project_name": "Browser API", "use_vpc": true')
 
     page.locator('#file-tree a[data-path="zappa_settings.json"]').click()
     expect(page.locator("#file-view-content")).to_contain_text('"SubnetIds": ["subnet-0123abcd", "subnet-4567abcd"]')
@@ -89,7 +90,7 @@ def test_fill_toggle_see_error_preview_and_download(page, tmp_path):
         names = archive.namelist()
         settings = json.loads(archive.read("browser_api/zappa_settings.json"))
         manage_mode = (archive.getinfo("browser_api/manage.py").external_attr >> 16) & 0o777
-    assert "browser_api/lambda_function.py" in names
+    assert "browser_api/lambda_function.py" in names and "browser_api/.cruft.json" in names  # for cruft update
     assert settings["production"]["vpc_config"]["SecurityGroupIds"] == ["sg-0123abcd"]
     assert manage_mode == 0o755
 

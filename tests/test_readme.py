@@ -16,7 +16,6 @@ Not run here, with the reason:
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import zipfile
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 from documented_commands import section, shell_commands
 from helpers import REPO_DIR, claimed_port, user_shell, wait_until_answering
+from template_updates import git_environment, template_release
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # make serve takes port 8000
 
@@ -35,14 +35,14 @@ NOT_RUN = {
     "pip install cruft 'typer<0.29'",
     "cruft create https://github.com/<org>/cookiecutter-django-lambda",
 }
-LEFT_OUT_OF_THE_COPY = shutil.ignore_patterns(".git", ".venv", ".cache", "build", "__pycache__", "*.pyc")
 
 
 @pytest.fixture
 def fresh_copy(tmp_path) -> Path:
-    """The working tree as a clone would have it: no venv, no caches."""
+    """The working tree as a clone would have it: a git checkout (the site reads its commit), no venv, no caches."""
     copy = tmp_path / "cookiecutter-django-lambda"
-    shutil.copytree(REPO_DIR, copy, ignore=LEFT_OUT_OF_THE_COPY)
+    copy.mkdir()
+    template_release(copy, git_environment(tmp_path / "home"))
     return copy
 
 

@@ -1,5 +1,9 @@
 """Cold start as Lambda sees it: AWS's runtime client (awslambdaric) in a fresh interpreter, polling a
-Runtime API stand-in, from process start to the first response of an API Gateway v2 GET /health/."""
+Runtime API stand-in, from process start to the first response of an API Gateway v2 GET /health/.
+
+The first request loads the URLconf, and with it the API's modules: an API framework's cost (the default
+project with Django Ninja or DRF) is in the first response, not in init.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,14 @@ import subprocess
 import time
 from pathlib import Path
 
-from benchmarks.packages import BENCH_DIR, Package, init_environment
+from benchmarks.packages import BENCH_DIR, FRAMEWORK_PACKAGES, Package, init_environment
 from benchmarks.runtime_api import RuntimeAPI
 from support.events import api_gateway_event, api_host
 from support.lambda_runtime import runtime_dir
 from support.postgres import throwaway_database
 
 HOST = api_host()
-COLD_PACKAGES = ("baseline", "ours: no database", "ours: default", "ours: largest option set")
+COLD_PACKAGES = ("baseline", "ours: no database", "ours: default", "ours: largest option set", *FRAMEWORK_PACKAGES)
 
 
 def lambda_path(code_dir: Path, python: str) -> dict[str, str]:

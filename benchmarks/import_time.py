@@ -4,7 +4,8 @@ imports it (the package, then the runtime's folder, on sys.path), and the module
 A module's cumulative time includes what it imports, so nested modules share time with their parents:
 the table shows where the time is, not parts that add up. A module whose time is nearly all one import's
 (``django.urls`` is ``django.urls.base``) is left out for the one that says more. Each figure is the
-median of ``runs`` imports.
+median of ``runs`` imports. The packages with an API framework are left out: init doesn't import the API
+(the first request's URLconf does), so their tables would be the default project's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from benchmarks.cold_start import COLD_PACKAGES
-from benchmarks.packages import Package, init_environment
+from benchmarks.packages import FRAMEWORK_PACKAGES, Package, init_environment
 from support.postgres import throwaway_database
 
 TOP = 8  # modules per package
@@ -75,7 +76,7 @@ def package_rows(package: Package, env: dict[str, str], runs: int) -> list[list[
 
 def part_imports(packages: dict[str, Package], runs: int) -> dict:
     """The table: for each package of the cold-start table, its slowest imports."""
-    chosen = [packages[name] for name in COLD_PACKAGES]
+    chosen = [packages[name] for name in COLD_PACKAGES if name not in FRAMEWORK_PACKAGES]
     with throwaway_database("bench") as database:
         rows = [row for package in chosen for row in package_rows(package, init_environment(package, database), runs)]
     return {

@@ -43,6 +43,10 @@ LARGEST_FEATURES = {
 LARGEST = {**LARGEST_FEATURES, "project_name": "Largest", "python_runtime": "python3.12", "django_version": "6.1"}
 POOLED = {**LARGEST_FEATURES, "project_name": "Pooled", "use_admin": False}
 NO_DATABASE = {"project_name": "No Database", "database": "none", "storage": "none"}
+# The default project with its API written with each framework instead of plain views: what the framework costs.
+NINJA = {"project_name": "Ninja API", "api_framework": "ninja"}
+DRF = {"project_name": "DRF API", "api_framework": "drf"}
+FRAMEWORK_PACKAGES = ("ours: Django Ninja", "ours: Django REST framework")
 
 
 @dataclass
@@ -54,6 +58,11 @@ class Package:
     python: str  # the interpreter of its runtime
     options: dict | None = None  # what it was baked with (None: not ours)
     stack_database: bool = False  # use_vpc: the login comes from the stack (support/drivers/bench_settings.py)
+
+    @property
+    def app_label(self) -> str:
+        """Ours only: the project's package (its Django app), the name of the project's folder."""
+        return self.zip_path.parent.parent.name
 
     @property
     def handler_module(self) -> str:
@@ -201,6 +210,8 @@ def build_packages(python: str) -> dict[str, Package]:
         "ours: default": our_package("ours: default", {}, python),
         "ours: RDS Proxy settings": our_package("ours: RDS Proxy settings", POOLED, python),
         "ours: largest option set": our_package("ours: largest option set", LARGEST, python),
+        "ours: Django Ninja": our_package("ours: Django Ninja", NINJA, python),
+        "ours: Django REST framework": our_package("ours: Django REST framework", DRF, python),
     }
 
 

@@ -42,7 +42,7 @@ def markdown(table: dict) -> str:
         "|" + "|".join(" --- " for _ in table["header"]) + "|",
     ]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table["rows"]]
-    lines += [""] + [f"{note}" for note in table.get("notes", [])]
+    lines += [""] + "\n\n".join(table.get("notes", [])).splitlines()  # each note a paragraph of its own
     if "extra" in table:
         lines += ["", markdown(table["extra"])]
     return "\n".join(lines) + "\n"

@@ -3,7 +3,8 @@ support/drivers/lambda_benchmark_driver.py).
 
 The baseline and ours answer GET /health/; a Django test Client on the same view is the floor. With a
 database: a row read over a new connection per request (the default project) and over a kept connection
-through PgBouncer (the RDS Proxy settings), and a JSON POST. Also the memory each holds after init.
+through PgBouncer (the RDS Proxy settings), and a JSON POST. The same row read and POST from the default
+project with Django Ninja and with DRF, against its plain views. Also the memory each holds after init.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import subprocess
 
 from benchmarks import cold_start
-from benchmarks.packages import SECRET_ENV, Package, stack_database_env
+from benchmarks.packages import FRAMEWORK_PACKAGES, SECRET_ENV, Package, stack_database_env
 from support.drivers import LAMBDA_BENCHMARK_DRIVER
 from support.lambda_runtime import runtime_dir
 from support.pgbouncer import PgBouncer
@@ -34,7 +35,8 @@ def part_warm(python: str, packages: dict[str, Package], count: int) -> dict:
     """The table: p50 and p99 of each case, against the baseline; the memory after init as a second table."""
     baseline, ours = health_results(python, packages, count)
     direct, pooled = database_results(python, packages, count)
-    return warm_table(count, baseline, ours, direct, pooled)
+    frameworks = framework_results(python, packages, count)
+    return warm_table(count, baseline, ours, direct, pooled, frameworks)
 
 
 def health_results(python: str, packages: dict[str, Package], count: int) -> tuple[dict, dict]:
@@ -46,12 +48,12 @@ def health_results(python: str, packages: dict[str, Package], count: int) -> tup
     return baseline, ours
 
 
-def database_results(python: str, packages: dict[str, Package], count: int) -> tuple[dict, dict]:
-    """A row read and a JSON POST straight to PostgreSQL (default project); the read again through PgBouncer."""
+def note_spec(count: int, app_label: str) -> dict:
+    """A row read (the note the driver creates in ``app_label``'s model) and a JSON POST."""
     event = cold_start.http_event
-    note = {
+    return {
         "count": count,
-        "setup_note_app": "my_lambda_api",
+        "setup_note_app": app_label,
         "client_floor": None,
         "cases": [
             {"name": "GET /api/notes/<id>/", "event": event("GET", "/api/notes/{note}/")},
@@ -61,6 +63,11 @@ def database_results(python: str, packages: dict[str, Package], count: int) -> t
             },
         ],
     }
+
+
+def database_results(python: str, packages: dict[str, Package], count: int) -> tuple[dict, dict]:
+    """A row read and a JSON POST straight to PostgreSQL (default project); the read again through PgBouncer."""
+    note = note_spec(count, "my_lambda_api")
     with throwaway_database("bench") as database:
         direct_env = {**SECRET_ENV, "DATABASE_URL": database_url(database)}
         direct = run_driver(python, packages["ours: default"], note, direct_env)
@@ -75,7 +82,18 @@ def database_results(python: str, packages: dict[str, Package], count: int) -> t
     return direct, pooled
 
 
-def warm_table(count: int, baseline: dict, ours: dict, direct: dict, pooled: dict) -> dict:
+def framework_results(python: str, packages: dict[str, Package], count: int) -> dict[str, dict]:
+    """database_results' row read and JSON POST from the default project with each API framework."""
+    results = {}
+    for name in FRAMEWORK_PACKAGES:
+        package = packages[name]
+        with throwaway_database("bench") as database:
+            env = {**SECRET_ENV, "DATABASE_URL": database_url(database)}
+            results[name] = run_driver(python, package, note_spec(count, package.app_label), env)
+    return results
+
+
+def warm_table(count: int, baseline: dict, ours: dict, direct: dict, pooled: dict, frameworks: dict[str, dict]) -> dict:
     floor = ours["django_test_client"]["p50_us"]
     base = baseline["GET /health/"]["p50_us"]
     rows = [
@@ -90,6 +108,12 @@ def warm_table(count: int, baseline: dict, ours: dict, direct: dict, pooled: dic
         ["ours: GET a row, kept connection through PgBouncer", pooled["GET /api/notes/<id>/"], "–"],
         ["ours: POST JSON", direct["POST /api/echo/ (JSON)"], "–"],
     ]
+    for name, result in frameworks.items():
+        framework = name.removeprefix("ours: ")
+        rows += [
+            [f"ours, {framework}: GET a row, new connection per request", result["GET /api/notes/<id>/"], "–"],
+            [f"ours, {framework}: POST JSON", result["POST /api/echo/ (JSON)"], "–"],
+        ]
     table = [[name, f"{numbers['p50_us']:.0f}", f"{numbers['p99_us']:.0f}", ratio] for name, numbers, ratio in rows]
     memory = [
         [name, f"{result['rss_after_init_kib'] / 1024:.1f}"]
@@ -101,10 +125,17 @@ def warm_table(count: int, baseline: dict, ours: dict, direct: dict, pooled: dic
         )
     ]
     ours_vs_floor = ours["GET /health/"]["p50_us"] / floor
+    notes = [f"ours / test Client floor (p50): {ours_vs_floor:.2f}"]
+    for case, plain in (("POST /api/echo/ (JSON)", "POST JSON"), ("GET /api/notes/<id>/", "GET a row")):
+        ratios = ", ".join(
+            f"{name.removeprefix('ours: ')} {result[case]['p50_us'] / direct[case]['p50_us']:.2f}"
+            for name, result in frameworks.items()
+        )
+        notes.append(f"{plain}, framework / plain views (p50): {ratios}")
     return {
         "title": f"Warm requests ({count} invocations each, one process; µs)",
         "header": ["case", "p50", "p99", "p50 vs baseline"],
         "rows": table,
-        "notes": [f"ours / test Client floor (p50): {ours_vs_floor:.2f}"],
+        "notes": notes,
         "extra": {"title": "Memory after init (RSS, MiB)", "header": ["package", "RSS"], "rows": memory},
     }

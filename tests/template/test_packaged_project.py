@@ -35,10 +35,12 @@ def representative(api_gateway: str, **wanted) -> pytest.param:
     return pytest.param(values, id=row_id(values), marks=pytest.mark.xdist_group(row_id(values)))
 
 
+# Together they also cover each API framework and, twice, SnapStart's priming (with a database and without).
+# The database is one the test names in DATABASE_URL: not the stack's (use_vpc), whose login comes from RDS.
 REPRESENTATIVE = [
-    representative("http_api", cold_start="snap_start", database="postgresql"),
-    representative("rest_api", database="postgresql", use_admin=True),
-    representative("function_url", database="none"),
+    representative("http_api", database="postgresql", use_vpc=False, api_framework="none"),
+    representative("rest_api", database="postgresql", use_admin=True, api_framework="drf"),
+    representative("function_url", database="none", api_framework="ninja"),
 ]
 MAX_PACKAGE_BYTES = 15 * 2**20
 
@@ -78,12 +80,13 @@ def test_package_is_small_complete_and_has_usable_bytecode(project, package):
 
 
 def test_package_ships_the_translations_of_its_languages_only(package):
-    """English (the settings' LANGUAGES and Django's fallback) for Django and each app; formats stay for all."""
+    """English for Django and each app: the settings' LANGUAGES and Django's fallback ('en'), and LANGUAGE_CODE
+    ('en-us': 'en_US', which DRF has a catalog for); formats stay for all."""
     with zipfile.ZipFile(package) as archive:
         names = set(archive.namelist())
     catalogs = {name.split("/")[-3] for name in names if name.endswith(".mo") and "/locale/" in name}
 
-    assert catalogs == {"en"}
+    assert "en" in catalogs and catalogs <= {"en", "en_US"}, catalogs
     assert "django/conf/locale/en/LC_MESSAGES/django.mo" in names
     assert "django/conf/locale/fr/formats.py" in names
 
@@ -99,6 +102,10 @@ def request_host(project: Project) -> str:
     if project.context["api_gateway"] == "function_url":
         return f"abcdefghijklmnop.lambda-url.{region}.on.aws"
     return api_host(region)
+
+
+def body_of(response: dict) -> bytes:
+    return base64.b64decode(response["body"]) if response.get("isBase64Encoded") else response["body"].encode()
 
 
 def test_package_answers_lambda_events(project, package, tmp_path, request):
@@ -119,6 +126,9 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     ]
     if project.has_database:
         events.append(api_gateway_event("v2", "GET", "/api/notes/", host))
+    framework = project.context["api_framework"] != "none"
+    if framework:  # their pages need files besides the framework's modules (HTML templates): the package keeps them
+        events += [api_gateway_event("v2", "GET", path, host) for path in ("/api/openapi.json", "/api/docs/")]
 
     outcome, _ = run_package(project.python, package, tmp_path, events, env)
     results = outcome["results"]
@@ -128,6 +138,11 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
     for result in results:
         assert "error" not in result, result["error"]
     responses = [result["response"] for result in results]
+    if framework:
+        schema, docs = responses.pop(-2), responses.pop()
+        assert (schema["statusCode"], docs["statusCode"]) == (200, 200), (schema, docs)
+        assert "/api/echo/" in json.loads(body_of(schema))["paths"]
+        assert b"swagger-ui-bundle.js" in body_of(docs)
     if project.has_database:
         migrate = responses.pop(0)
         assert migrate["exit_status"] == 0 and "Applying" in migrate["output"]
@@ -135,9 +150,8 @@ def test_package_answers_lambda_events(project, package, tmp_path, request):
         assert notes["statusCode"] == 200 and json.loads(notes["body"]) == {"notes": []}
     v2, v1, no_slash = responses
     for response in (v2, v1):
-        body = base64.b64decode(response["body"]) if response.get("isBase64Encoded") else response["body"]
         assert response["statusCode"] == 200, response
-        assert json.loads(body)["status"] == "ok"
+        assert json.loads(body_of(response))["status"] == "ok"
     # APPEND_SLASH redirects; an API Gateway stage must stay in the URL.
     prefix = "" if stage == "$default" else f"/{stage}"
     assert no_slash["statusCode"] == 301

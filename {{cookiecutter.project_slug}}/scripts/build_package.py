@@ -39,7 +39,14 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BUILD_DIR = PROJECT_DIR / ".zappa-build"
 # What the package needs from the project; everything else stays out.
-PROJECT_FILES = ["lambda_function.py", "manage.py", "config", "{{ cookiecutter.project_slug }}", "zappa_settings.json", "deploy"]
+PROJECT_FILES = [
+    "lambda_function.py",
+    "manage.py",
+    "config",
+    "{{ cookiecutter.project_slug }}",
+    "zappa_settings.json",
+    "deploy",
+]
 LINUX_PLATFORMS = ["manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64"]
 LAMBDA_ROOT = "/var/task"  # where Lambda unpacks the code: tracebacks show real paths
 

@@ -62,6 +62,20 @@ def test_a_function_url_has_no_stage_in_urls():
     redirect = invoke(lambda_events.function_url("GET", "/health"))
 
     assert redirect["headers"]["location"] == "/health/"
+{%- if cookiecutter.api_framework != "none" %}
+
+
+@pytest.mark.parametrize("event_for", [lambda_events.rest_api, lambda_events.http_api], ids=["rest_api", "http_api"])
+def test_the_api_docs_keep_the_api_gateway_stage(event_for):
+    # Swagger UI loads the schema from the page's link, then calls the paths the schema gives.
+    docs = invoke(event_for("GET", "/api/docs/", stage="production"))
+    schema = invoke(event_for("GET", "/api/openapi.json", stage="production"))
+
+    assert docs["statusCode"] == 200
+    assert "/production/api/openapi.json" in response_body(docs).decode()
+    assert schema["statusCode"] == 200
+    assert "/production/api/echo/" in json.loads(response_body(schema))["paths"]
+{%- endif %}
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -169,13 +183,12 @@ def test_keep_warm_ping_returns_without_django(monkeypatch):
         raise AssertionError("keep-warm must not reach Django")
 
     monkeypatch.setattr(lambda_function, "http_adapter", fail)
+    # Apart, whatever the project's name: ruff format joins two literals that fit on one line.
+    rule = "{{ cookiecutter.project_slug.replace('_', '-') }}-production-zappa-keep-warm-handler.keep_warm_callback"
     event = {
         "detail-type": "Scheduled Event",
         "source": "aws.events",
-        "resources": [
-            "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/"
-            "{{ cookiecutter.project_slug.replace('_', '-') }}-production-zappa-keep-warm-handler.keep_warm_callback"
-        ],
+        "resources": [f"arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/{rule}"],
         "detail": {},
     }
 

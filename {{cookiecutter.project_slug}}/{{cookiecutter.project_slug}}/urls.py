@@ -1,6 +1,10 @@
+{%- set drf = cookiecutter.api_framework == "drf" -%}
 """The API's routes, mounted under /api/."""
 
 from django.urls import path
+{%- if drf %}
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+{%- endif %}
 
 from . import views
 
@@ -9,7 +13,12 @@ app_name = "api"
 urlpatterns = [
     path("echo/", views.echo, name="echo"),
 {%- if cookiecutter.database == "postgresql" %}
-    path("notes/", views.note_list, name="note-list"),
-    path("notes/<int:pk>/", views.note_detail, name="note-detail"),
+    path("notes/", views.{{ "NoteList.as_view()" if drf else "note_list" }}, name="note-list"),
+    path("notes/<int:pk>/", views.{{ "NoteDetail.as_view()" if drf else "note_detail" }}, name="note-detail"),
+{%- endif %}
+{%- if drf %}
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-json"),
+    # Swagger UI's page loads its script and styles from a CDN (SPECTACULAR_SETTINGS in config/settings/base.py).
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi-json"), name="openapi-view"),
 {%- endif %}
 ]

@@ -1,35 +1,81 @@
-"""JSON views: a health check, an echo of JSON posts{% if cookiecutter.database == "postgresql" %}, and read-only notes{% endif %}.
+{%- set framework = cookiecutter.api_framework -%}
+{%- set database = cookiecutter.database == "postgresql" -%}
+{%- if framework == "none" -%}
+"""JSON views: a health check, an echo of JSON posts{% if database %}, and read-only notes{% endif %}.
 
 The API uses no cookies for authentication, so CSRF protection (which guards
 cookie sessions) doesn't apply to it and its POST views are exempt.
 """
+{%- elif framework == "ninja" -%}
+"""Plain Django views: the health check, and the JSON answers to errors outside the API.
 
+The API itself is in api.py (Django Ninja). /health/ stays a plain view: load balancers and uptime
+checks need no schema, and it answers without going through the API's machinery.
+"""
+{%- else -%}
+"""JSON views: a plain Django health check, and the API with Django REST framework: an echo of JSON
+posts{% if database %} and read-only notes{% endif %}.
+
+/health/ stays a plain view: load balancers and uptime checks need no schema, and it answers without
+going through the framework. The API's views parse and render JSON only, and authenticate no one
+(REST_FRAMEWORK in config/settings/base.py): it uses no cookies, so DRF's CSRF check (part of its
+session authentication) has nothing to guard. Their errors are DRF's own: {"detail": ...}.
+"""
+{%- endif %}
+
+{% if framework == "none" -%}
 import json
+{% endif -%}
 import logging
 
-{% if cookiecutter.database == "postgresql" -%}
+{% if database -%}
 from django.db import DatabaseError, connection
 {% endif -%}
 from django.http import HttpRequest, JsonResponse
-{%- if cookiecutter.database == "postgresql" %}
+{%- if database and framework == "none" %}
 from django.shortcuts import get_object_or_404
 {%- endif %}
+{%- if framework == "none" %}
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-{%- if cookiecutter.database == "postgresql" %}
+{%- else %}
+from django.views.decorators.http import require_GET
+{%- endif %}
+{%- if framework == "drf" %}
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+{%- if database %}
+from rest_framework import generics
+{%- endif %}
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import ParseError
+from rest_framework.request import Request
+from rest_framework.response import Response
+{%- if database %}
+from rest_framework.views import APIView
+{%- endif %}
+
+{% if database -%}
+from .models import Note
+{% endif -%}
+from .serializers import EchoSerializer{% if database %}, NoteListSerializer, NoteSerializer{% endif %}
+{%- endif %}
+{%- if database and framework == "none" %}
 
 from .models import Note
 {%- endif %}
 
 logger = logging.getLogger(__name__)
+{%- if framework != "ninja" %}
 
 MAX_ECHO_BYTES = 64 * 1024
+{%- endif %}
 
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """200 when the function{% if cookiecutter.database == "postgresql" %} and its database answer{% else %} answers{% endif %}; for load balancers and uptime checks."""
-{%- if cookiecutter.database == "postgresql" %}
+    """200 when the function{% if database %} and its database answer{% else %} answers{% endif %}; for load balancers and uptime checks."""
+{%- if database %}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -40,6 +86,7 @@ def health(request: HttpRequest) -> JsonResponse:
 {%- else %}
     return JsonResponse({"status": "ok"})
 {%- endif %}
+{%- if framework == "none" %}
 
 
 @csrf_exempt
@@ -55,7 +102,7 @@ def echo(request: HttpRequest) -> JsonResponse:
     if not isinstance(payload, dict):
         return JsonResponse({"error": "body must be a JSON object"}, status=400)
     return JsonResponse({"received": payload})
-{%- if cookiecutter.database == "postgresql" %}
+{%- if database %}
 
 
 @require_GET
@@ -68,6 +115,37 @@ def note_list(request: HttpRequest) -> JsonResponse:
 @require_GET
 def note_detail(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(get_object_or_404(Note, pk=pk).as_dict())
+{%- endif %}
+{%- elif framework == "drf" %}
+
+
+@extend_schema(request=OpenApiTypes.OBJECT, responses=EchoSerializer)
+@api_view(["POST"])
+def echo(request: Request) -> Response:
+    """Return the posted JSON object: shows how a JSON body travels through Lambda."""
+    # Checked before request.data parses the body.
+    if len(request.body) > MAX_ECHO_BYTES:
+        return Response({"detail": f"body larger than {MAX_ECHO_BYTES} bytes"}, status=413)
+    if not isinstance(request.data, dict):
+        raise ParseError("body must be a JSON object")
+    return Response(EchoSerializer({"received": request.data}).data)
+{%- if database %}
+
+
+class NoteList(APIView):
+    """The 20 newest notes."""
+
+    # Named here: drf-spectacular takes a GET of an APIView for a retrieve, as NoteDetail's is.
+    @extend_schema(operation_id="notes_list", responses=NoteListSerializer)
+    def get(self, request: Request) -> Response:
+        notes = Note.objects.order_by("-created_at", "-pk")[:20]
+        return Response(NoteListSerializer({"notes": notes}).data)
+
+
+class NoteDetail(generics.RetrieveAPIView):
+    queryset = Note.objects.all()
+    serializer_class = NoteSerializer
+{%- endif %}
 {%- endif %}
 
 

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
 {%- if cookiecutter.storage == "s3" %}
     "django.contrib.staticfiles",
 {%- endif %}
+{%- if cookiecutter.api_framework == "drf" %}
+    # For the templates of its Swagger UI page. rest_framework needs no entry: its own templates are
+    # those of the browsable API, which is off (REST_FRAMEWORK below).
+    "drf_spectacular",
+{%- endif %}
     "{{ cookiecutter.project_slug }}",
 ]
 
@@ -110,6 +115,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+{%- endif %}
+
+{%- if cookiecutter.api_framework == "drf" %}
+
+
+# Django REST framework and drf-spectacular
+# https://www.django-rest-framework.org/api-guide/settings/
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # JSON in and out: no browsable API (HTML pages and their templates) and no form parsing.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The API uses no cookies or passwords: no session or basic authentication (and so no CSRF check),
+    # and no anonymous user object, which would need django.contrib.auth installed.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "{{ cookiecutter.project_name }}",
+    "DESCRIPTION": "{{ cookiecutter.description }}",
+    "VERSION": "0.1.0",
+    # The schema's own route is not part of the API it describes.
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the CDN, at a fixed major version ("latest" would take the next major unasked).
+    "SWAGGER_UI_DIST": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
+    "SWAGGER_UI_FAVICON_HREF": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/favicon-32x32.png",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # the default
+        "{{ cookiecutter.project_slug }}.schema.paths_under_the_stage",
+    ],
+}
 {%- endif %}
 
 

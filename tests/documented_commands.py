@@ -1,6 +1,6 @@
 """The commands a generated project documents, read from the files that document them.
 
-The tests run these exact lines, so the README and the CI workflow can't drift from what is tested.
+The tests run these exact lines, so the README and the CI pipeline can't drift from what is tested.
 """
 
 from __future__ import annotations
@@ -54,4 +54,24 @@ def workflow_job(project: Path, job: str) -> WorkflowSteps:
     return WorkflowSteps(
         run=[step["run"].strip() for step in steps if "run" in step],
         uses=[step["uses"] for step in steps if "uses" in step],
+    )
+
+
+@dataclass
+class GitLabJob:
+    script: list[str]  # the shell commands, in order, run in one shell as GitLab's runner does
+    variables: dict[str, str]  # the pipeline's variables, then the job's (GitLab expands $NAME in them)
+    spec: dict  # every keyword of the job, for the test to account for
+
+
+def gitlab_job(project: Path, job: str) -> GitLabJob:
+    """One job of .gitlab-ci.yml."""
+    pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    default = pipeline.get("default", {})
+    assert "before_script" not in default and "after_script" not in default, "commands the test would miss"
+    spec = pipeline[job]
+    return GitLabJob(
+        script=[line.strip() for line in spec["script"]],
+        variables={**pipeline.get("variables", {}), **spec.get("variables", {})},
+        spec=spec,
     )

@@ -45,12 +45,14 @@ class Rehearsal:
             return "production\n"
         return None
 
-    def run(self, command: str, credentials: dict[str, str] | None = None) -> str:
+    def run(self, command: str, credentials: dict[str, str | None] | None = None) -> str:
+        """Run a command as a user would; ``credentials`` adds to its environment (None removes a variable)."""
         started = time.monotonic()
+        env = {key: value for key, value in {**self.env, **(credentials or {})}.items() if value is not None}
         result = subprocess.run(
             ["bash", "-c", command],
             cwd=self.project,
-            env={**self.env, **(credentials or {})},
+            env=env,
             input=self.answer(command),
             capture_output=True,
             text=True,

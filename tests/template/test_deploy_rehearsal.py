@@ -3,7 +3,7 @@
 For each bake, in this order, with Zappa's, boto3's and Django's real code:
 
 1. the generated README's deploy commands, exactly as written (answering the prompts they ask);
-2. the ``run:`` steps of the CI workflow's deploy job, read from the workflow file;
+2. the CI deploy job's commands, read from the GitHub workflow or .gitlab-ci.yml (two bakes use GitLab);
 3. the README's deploy command once more: a release must be idempotent;
 4. the README's teardown; afterwards nothing the deploy made may be left.
 
@@ -61,8 +61,14 @@ REHEARSALS = [
         id="http_api-none-vpc-proxy-admin-dj61",
     ),
     pytest.param(
-        {"api_gateway": "rest_api", "use_vpc": True, "python_runtime": "python3.12", "aws_region": "ap-southeast-2"},
-        id="rest_api-snap_start-vpc-s3",
+        {
+            "api_gateway": "rest_api",
+            "use_vpc": True,
+            "python_runtime": "python3.12",
+            "aws_region": "ap-southeast-2",
+            "ci_tool": "gitlab_ci",
+        },
+        id="rest_api-snap_start-vpc-s3-gitlab",
     ),
     pytest.param(
         {
@@ -93,8 +99,14 @@ REHEARSALS = [
         id="function_url-provisioned-newvpc-no_db",
     ),
     pytest.param(
-        {"api_gateway": "function_url", "cold_start": "keep_warm", "timeout_seconds": 300, "storage": "none"},
-        id="function_url-keep_warm-db",
+        {
+            "api_gateway": "function_url",
+            "cold_start": "keep_warm",
+            "timeout_seconds": 300,
+            "storage": "none",
+            "ci_tool": "gitlab_ci",
+        },
+        id="function_url-keep_warm-db-gitlab",
     ),
     pytest.param(
         {

@@ -130,7 +130,7 @@ class Stage:
     def other_stages(self) -> list["Stage"]:
         return [Stage(name, self.settings) for name in self.settings if name != self.name]
 
-{%- if cookiecutter.ci_tool == "github_actions" %}
+{%- if cookiecutter.ci_tool != "none" %}
 
     @property
     def ci_stack_name(self) -> str:
@@ -489,8 +489,12 @@ def destroy(stage: Stage, confirmed: bool) -> None:
 {%- endif %}
     step(f"Deleting the stack {stage.stack_name}")
     delete_stack(cloudformation, stage.stack_name)
+{%- if cookiecutter.ci_tool != "none" %}
 {%- if cookiecutter.ci_tool == "github_actions" %}
     step(f"Deleting the stack {stage.ci_stack_name}, GitHub Actions' access (if scripts/ci_access.py made it)")
+{%- else %}
+    step(f"Deleting the stack {stage.ci_stack_name}, GitLab CI/CD's access (if scripts/ci_access.py made it)")
+{%- endif %}
     delete_stack(cloudformation, stage.ci_stack_name)
 {%- endif %}
     remove_deployment_bucket(session, stage)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: serve bake test test-quick system-packages bench docs lint clean
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: requirements.txt generator_service/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@

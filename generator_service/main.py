@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from generator_service.config import Settings, get_settings
 from generator_service.errors import add_error_handlers
 from generator_service.limits import BodyLimitMiddleware
-from generator_service.routers import api, pages
+from generator_service.routers import api, health, pages
 from generator_service.service import GeneratorService
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(health.router)
     add_error_handlers(app, settings)
     return app
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import queue
 import shutil
+import stat
 import subprocess
 import sys
 import threading
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,6 +51,18 @@ def runtime_dir(python: str, cache_dir: Path = CACHE_DIR) -> Path:
             subprocess.run([python, "-m", "compileall", "-q", str(target)], check=True)
             (target / ".complete").touch()
     return target
+
+
+def unpack_code(archive: zipfile.ZipFile, target: Path) -> None:
+    """A function's zip unpacked as Lambda unpacks it into /var/task: each file with the mode the zip gives it
+    (an executable stays executable), and nothing writable."""
+    archive.extractall(target)
+    for info in archive.infolist():
+        mode = info.external_attr >> 16 & 0o777
+        if mode and not info.is_dir():
+            (target / info.filename).chmod(mode)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Venvs in the cache, each built once and shared: a generated project's, or a single tool's."""
+"""Venvs in the cache, each built once and shared: a generated project's, a tool's, or a requirements file's."""
 
 from __future__ import annotations
 
@@ -37,5 +37,20 @@ def tool_venv(requirement: str) -> Path:
             uv = [sys.executable, "-m", "uv"]
             run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)])
             run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), requirement])
+            (venv / ".complete").touch()
+    return venv
+
+
+def requirements_venv(requirements: Path, python: str) -> Path:
+    """A venv of one interpreter with exactly one requirements file (the site's own, as its image installs
+    them), built once per file content and interpreter."""
+    key = hashlib.sha256(requirements.read_bytes() + python.encode()).hexdigest()[:16]
+    venv = CACHE_DIR / "venvs" / f"requirements-{key}"
+    with exclusive(venv):
+        if not (venv / ".complete").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            uv = [sys.executable, "-m", "uv"]
+            run([*uv, "venv", "--quiet", "--python", python, str(venv)])
+            run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r", str(requirements)])
             (venv / ".complete").touch()
     return venv

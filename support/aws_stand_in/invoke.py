@@ -16,7 +16,6 @@ import base64
 import hashlib
 import io
 import json
-import stat
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 
 from support.aws_stand_in.account import DUMMY_CREDENTIALS, split_function_name
 from support.aws_stand_in.lambda_api import LambdaError, backend
-from support.lambda_runtime import LambdaInstance, log_tail, runtime_dir
+from support.lambda_runtime import LambdaInstance, log_tail, runtime_dir, unpack_code
 
 
 @dataclass
@@ -119,15 +118,13 @@ class Invoker:
         }
 
     def _code_dir(self, function: Any) -> Path:
-        """The function's zip unpacked once per content, read-only as /var/task is."""
+        """The function's zip unpacked once per content, as Lambda unpacks it: modes kept, read-only."""
         digest = hashlib.sha256(function.code_bytes).hexdigest()[:16]
         target = self.work_dir / "code" / digest
         if not target.exists():
             staging = target.with_suffix(".partial")
             with zipfile.ZipFile(io.BytesIO(function.code_bytes)) as archive:
-                archive.extractall(staging)
-            for path in [staging, *staging.rglob("*")]:
-                path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+                unpack_code(archive, staging)
             staging.rename(target)
         return target
 

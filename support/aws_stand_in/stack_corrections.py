@@ -2,6 +2,9 @@
 
 - A change set: moto keeps the outputs the stack had before it ran (none, for a new stack), where
   CloudFormation reports the outputs of the template the change set applied.
+- A change set: moto lists only the resources whose template text changed, not those a changed parameter
+  changes (executing it updates them all the same), so a release that changes only parameters looks
+  like no change at all.
 - A stack's IAM role: moto stores its inline policies as Python text, so GetRolePolicy answers
   something that isn't JSON.
 - Deleting a stack: moto leaves its REST API (what Zappa deploys for ``apigateway_version: v1``),
@@ -37,6 +40,24 @@ def refresh_outputs_after_change_sets() -> None:
                 stack.output_map = stack._create_output_map()
 
     backend_class.execute_change_set = execute_change_set
+
+
+def list_parameter_changes_in_change_sets() -> None:
+    def diff(self: cloudformation_models.ChangeSet) -> list[cloudformation_models.Change]:
+        resource_map = self.stack.resource_map
+        names_by_action = resource_map.build_resource_diff(self.template_dict, self.parameters)
+        changes = []
+        for action, names in names_by_action.items():
+            resources = resource_map._resource_json_map if action == "Remove" else self.template_dict["Resources"]
+            for name in names:
+                changes.append(
+                    cloudformation_models.Change(
+                        action=action, logical_resource_id=name, resource_type=resources[name]["Type"]
+                    )
+                )
+        return changes
+
+    cloudformation_models.ChangeSet.diff = diff
 
 
 def store_role_policies_as_json() -> None:
@@ -107,6 +128,7 @@ def split_get_att_at_the_first_dot() -> None:
 def install() -> None:
     """Apply every correction above (once, in the stand-in's process)."""
     refresh_outputs_after_change_sets()
+    list_parameter_changes_in_change_sets()
     store_role_policies_as_json()
     delete_with_their_stack()
     split_get_att_at_the_first_dot()

@@ -20,8 +20,12 @@ EFFECTS: dict[str, str] = {
     "api_framework": "How the API under `/api/` is written; `/health/` stays a plain view. `none`: plain Django "
     "views (`views.py`), no OpenAPI schema. `ninja`: Django Ninja routes with typed schemas (`api.py`). `drf`: Django "
     "REST framework views and serializers, JSON only, no session or basic authentication (the API uses no cookies). "
-    "Both frameworks serve the OpenAPI schema at `/api/openapi.json` and Swagger UI at `/api/docs/`, whose script "
-    "comes from a CDN. The sample API (echo, and notes with PostgreSQL) and its tests are the same in all three.",
+    "Both frameworks serve the OpenAPI schema at `/api/openapi.json` (its paths keep the API Gateway stage) and "
+    "Swagger UI at `/api/docs/`, whose script comes from a CDN. The sample API (echo, and notes with PostgreSQL) "
+    "answers with the same JSON fields in all three (times in ISO 8601, Ninja's to the millisecond); errors are each "
+    "framework's own (a `detail` field; Ninja answers 422 to a body that isn't a JSON object), and the project's "
+    "tests check each. A framework is loaded by the first request, "
+    "which it makes slower: [docs/benchmarks.md](benchmarks.md) measures both.",
     "api_gateway": "How requests reach the function. `http_api`: API Gateway v2, cheaper and faster. `rest_api`: "
     "API Gateway v1. Zappa deploys both with a named stage, so their URLs carry it (`/production/…`); the handler "
     "reads the stage from each event and tells Django (`SCRIPT_NAME`), so links and redirects keep it. "
@@ -75,7 +79,9 @@ EFFECTS: dict[str, str] = {
     "ci_tool": "A pipeline with ruff, the tests against a PostgreSQL service and, on `main`, the README's deploy "
     "command (`python scripts/deploy.py production`) run by a role it assumes through OIDC: no stored keys. "
     "`github_actions`: `.github/workflows/ci.yml`; only the repository's `production` environment may assume the "
-    "role. `gitlab_ci`: `.gitlab-ci.yml`; the deploy job asks for an `id_tokens` token, and only the project's "
-    "protected `main` branch may assume the role. `python scripts/ci_access.py production` creates that role "
+    "role. `gitlab_ci`: `.gitlab-ci.yml`; the deploy job asks for an `id_tokens` token (audience "
+    "`sts.amazonaws.com`), and only a job of the project's `main` branch may assume the role (the token's `sub` "
+    "claim; IAM can test no other claim of a GitLab token, so GitLab's protection of `main`, which the README has "
+    "you keep, decides who may push there). `python scripts/ci_access.py production` creates that role "
     "(`deploy/ci-access.yaml`, which holds the trust policy): it may release the app but not change IAM.",
 }

@@ -19,12 +19,15 @@ REMOVE_WHEN = [
     ("storage", "none", ["config/settings/collectstatic.py"]),
     ("use_admin", False, ["{app}/admin.py"]),
     ("use_vpc", False, ["config/rds", "tests/test_rds_login.py"]),  # the stack's database is private: only with the VPC
+    ("api_framework", "ninja", ["{app}/urls.py"]),  # Ninja's API object routes /api/ itself (config/urls.py)
 ]
 # Files kept only for one value of an option.
 KEEP_ONLY_WHEN = [
     ("cold_start", "snap_start", ["tests/test_snapstart.py"]),
     ("ci_tool", "github_actions", [".github"]),
-    ("ci_tool", "gitlab_ci", [".gitlab-ci.yml"]),
+    ("ci_tool", "gitlab_ci", [".gitlab-ci.yml", "tests/test_ci_access.py"]),
+    ("api_framework", "ninja", ["{app}/api.py"]),
+    ("api_framework", "drf", ["{app}/serializers.py", "{app}/schema.py"]),
 ]
 
 

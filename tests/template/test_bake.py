@@ -148,6 +148,9 @@ def test_files_follow_the_options(baked):
     app = project / context["project_slug"]
     expected = {
         ".github/workflows/ci.yml": context["ci_tool"] == "github_actions",
+        ".gitlab-ci.yml": context["ci_tool"] == "gitlab_ci",
+        "deploy/ci-access.yaml": context["ci_tool"] != "none",
+        "scripts/ci_access.py": context["ci_tool"] != "none",
         f"{context['project_slug']}/models.py": context["database"] == "postgresql",
         f"{context['project_slug']}/migrations/0001_initial.py": context["database"] == "postgresql",
         f"{context['project_slug']}/admin.py": context["use_admin"],
@@ -204,6 +207,55 @@ def test_workflow_matches_the_github_schema(baked):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_gitlab_pipeline_uses_the_runtime_and_oidc(baked):
+    """What GitHub's workflow does, in GitLab's terms: ruff, the tests (on PostgreSQL with a database), and
+    only on a push to main the README's deploy command, as the role the job's ID token assumes."""
+    context, project = baked
+    path = project / ".gitlab-ci.yml"
+    if context["ci_tool"] != "gitlab_ci":
+        assert not path.exists()
+        return
+    pipeline = yaml.safe_load(path.read_text())
+    assert pipeline["default"]["image"] == f"python:{context['python_runtime'].removeprefix('python')}"
+    assert pipeline["variables"]["AWS_DEFAULT_REGION"] == context["aws_region"]
+    assert pipeline["stages"] == ["lint", "test", "deploy"]
+    lint, test, deploy = pipeline["lint"], pipeline["test"], pipeline["deploy"]
+    assert lint["script"][1:] == ["ruff check .", "ruff format --check ."]
+    assert test["script"][-1] == "pytest"
+    if context["database"] == "postgresql":
+        [service] = test["services"]
+        assert service["name"].startswith("postgres:")
+        variables = test["variables"]
+        user = variables.get("POSTGRES_USER", "postgres")  # the postgres image's default superuser
+        database = (
+            f"postgres://{user}:{variables['POSTGRES_PASSWORD']}@{service['alias']}:5432/{variables['POSTGRES_DB']}"
+        )
+        assert variables["DATABASE_URL"] == database
+    else:
+        assert "services" not in test and "DATABASE_URL" not in test.get("variables", {})
+    # Deploys only from a push to main (the role trusts no other ref), one at a time, in production.
+    assert deploy["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "main"'}]
+    assert (deploy["environment"], deploy["resource_group"]) == ("production", "production")
+    [(token, request)] = deploy["id_tokens"].items()
+    assert request == {"aud": "sts.amazonaws.com"}
+    script = "\n".join(deploy["script"])
+    assert f'"${token}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"' in script and "AWS_ROLE_ARN=" in script
+    assert "AWS_ACCESS_KEY_ID" not in path.read_text() and "AWS_SECRET_ACCESS_KEY" not in path.read_text()
+    # The README's deploy command, last (the deploy rehearsal runs the job's script).
+    assert deploy["script"][-1] == "python scripts/deploy.py production"
+
+
+def test_gitlab_pipeline_matches_the_gitlab_schema(baked):
+    _, project = baked
+    pipeline = project / ".gitlab-ci.yml"
+    if pipeline.exists():  # only with gitlab_ci (checked above)
+        checker = Path(sys.executable).with_name("check-jsonschema")
+        result = subprocess.run(
+            [str(checker), "--builtin-schema", "vendor.gitlab-ci", str(pipeline)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.slow
 def test_stack_templates_pass_cfn_lint_in_every_region(baked):
     """No error, warning or note in deploy/*.yaml, in every region the options could have been baked for:
@@ -212,7 +264,7 @@ def test_stack_templates_pass_cfn_lint_in_every_region(baked):
     usable = [region for region in regions() if not validate({**values, "aws_region": region})]
     templates = sorted((project / "deploy").glob("*.yaml"))
     expected = ["deployment-bucket.yaml", "stack.yaml"]
-    if values["ci_tool"] == "github_actions":
+    if values["ci_tool"] != "none":
         expected.insert(0, "ci-access.yaml")
     assert [template.name for template in templates] == expected
     cfn_lint = Path(sys.executable).with_name("cfn-lint")
@@ -223,11 +275,13 @@ def test_stack_templates_pass_cfn_lint_in_every_region(baked):
 
 def test_every_readme_command_is_in_a_section_the_tests_run(baked):
     """test_readme_as_written.py runs "Local development" and its subsections; test_deploy_rehearsal.py
-    runs "Deploy" (teardown included) and "The pipeline". A command anywhere else would run nowhere."""
+    runs "Deploy" (teardown included) and "The pipeline"; template_updates.py "Updating from the template".
+    A command anywhere else would run nowhere."""
     values, project = baked
     sections = ["## Local development", "## Deploy"]
-    if values["ci_tool"] == "github_actions":
+    if values["ci_tool"] != "none":
         sections.append("## The pipeline")
+    sections.append("## Updating from the template")
     covered = [command for heading in sections for command in readme_commands(project, heading)]
     assert shell_commands((project / "README.md").read_text(encoding="utf-8")) == covered
 

@@ -126,6 +126,15 @@ def keep_warm_rule(function_name: str) -> str:
     event = {"name": "zappa-keep-warm", "function": "handler.keep_warm_callback"}
     return Zappa(load_credentials=False).get_scheduled_event_name(event, event["function"], function_name)
 {%- endif %}
+
+
+def deploy_role(stage: Stage, session, parameters: dict[str, str]) -> str:
+    """Create or update the stage's CI access stack with these parameters; the deploy role's ARN."""
+{%- if cookiecutter.cold_start == "keep_warm" %}
+    parameters = {**parameters, "KeepWarmRuleName": keep_warm_rule(stage.function_name)}
+{%- endif %}
+    outputs = deploy_stack(session.client("cloudformation"), stage.ci_stack_name, parameters, TEMPLATE)
+    return outputs["DeployRoleArn"]
 {%- if cookiecutter.ci_tool == "github_actions" %}
 
 
@@ -148,17 +157,14 @@ def main() -> int:
             "OidcProviderArn": existing_oidc_provider(session.client("iam")),
             **stage.release_resources(),
         }
-{%- if cookiecutter.cold_start == "keep_warm" %}
-        parameters["KeepWarmRuleName"] = keep_warm_rule(stage.function_name)
-{%- endif %}
-        outputs = deploy_stack(session.client("cloudformation"), stage.ci_stack_name, parameters, TEMPLATE)
+        role_arn = deploy_role(stage, session, parameters)
     except (DeployError, StackError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     step(
         "Give the workflow the role: in the repository's Settings, Secrets and variables, Actions, Variables, "
-        f"set AWS_DEPLOY_ROLE_ARN to\n    {outputs['DeployRoleArn']}\n"
-        f"    (or: gh variable set AWS_DEPLOY_ROLE_ARN --body {outputs['DeployRoleArn']})"
+        f"set AWS_DEPLOY_ROLE_ARN to\n    {role_arn}\n"
+        f"    (or: gh variable set AWS_DEPLOY_ROLE_ARN --body {role_arn})"
     )
     return 0
 {%- else %}
@@ -192,17 +198,14 @@ def main() -> int:
             "OidcProviderArn": provider,
             **stage.release_resources(),
         }
-{%- if cookiecutter.cold_start == "keep_warm" %}
-        parameters["KeepWarmRuleName"] = keep_warm_rule(stage.function_name)
-{%- endif %}
-        outputs = deploy_stack(session.client("cloudformation"), stage.ci_stack_name, parameters, TEMPLATE)
+        role_arn = deploy_role(stage, session, parameters)
     except (DeployError, StackError) as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     step(
         "Give the pipeline the role: in the project's Settings, CI/CD, Variables, add the protected variable "
-        f"AWS_DEPLOY_ROLE_ARN, set to\n    {outputs['DeployRoleArn']}\n"
-        f"    (or: glab variable set AWS_DEPLOY_ROLE_ARN {outputs['DeployRoleArn']} --protected)\n"
+        f"AWS_DEPLOY_ROLE_ARN, set to\n    {role_arn}\n"
+        f"    (or: glab variable set AWS_DEPLOY_ROLE_ARN {role_arn} --protected)\n"
         "    and keep main protected (Settings, Repository, Protected branches): whoever can push to main can deploy."
     )
     return 0

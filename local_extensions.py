@@ -40,7 +40,7 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-from option_rules import as_bool, as_int, derived_facts, load_template_options, validate
+from option_rules import as_bool, as_int, derived_facts, is_active, load_template_options, validate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
@@ -132,11 +132,19 @@ def measured(values: dict) -> dict:
         if isinstance(default, (list, bool, int))
     }
 
-    def differences(options: dict) -> int:
-        return sum(
-            _typed(default, options.get(name, default)) != _typed(default, values.get(name, default))
+    def effective(options: dict) -> dict:
+        """Each compared option's value, or its default where it doesn't apply (no proxy without a database)."""
+        filled = {**compared, **options}
+        return {
+            name: _typed(default, filled[name]) if is_active(name, filled) else default
             for name, default in compared.items()
-        )
+        }
+
+    project = effective(values)
+
+    def differences(options: dict) -> int:
+        package = effective(options)
+        return sum(package[name] != project[name] for name in compared)
 
     name, figures = min(_benchmarked_packages().items(), key=lambda item: differences(item[1]["options"]))
     return {**figures, "name": name.removeprefix("ours: ")}

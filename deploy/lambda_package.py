@@ -21,6 +21,7 @@ goes into the function's environment (deploy.lambda_deploy), for the .cruft.json
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import re
@@ -192,11 +193,14 @@ def build(python: str | None = None) -> Package:
     python = runtime_python(python)
     commit = template_commit()
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    packages = install_requirements(python)
-    source = stage_sources(python)
-    output = BUILD_DIR / "site.zip"
-    write_zip(output, source, packages)
-    return Package(output, commit, hashlib.sha256(output.read_bytes()).hexdigest())
+    # One build at a time: two (a deploy and a test, say) would empty each other's folders mid-zip.
+    with open(BUILD_DIR / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        packages = install_requirements(python)
+        source = stage_sources(python)
+        output = BUILD_DIR / "site.zip"
+        write_zip(output, source, packages)
+        return Package(output, commit, hashlib.sha256(output.read_bytes()).hexdigest())
 
 
 def main() -> int:

@@ -86,7 +86,9 @@ def _default(option: Option, values: Mapping[str, Any]) -> Any:
 def resolve(values: Mapping[str, Any], option_set: OptionSet | None = None) -> dict[str, Any]:
     """Every option's final value: the given ones, else the template's defaults.
 
-    Raises OptionErrors with every rule the values break: the pre_gen hook's rules.
+    An option that doesn't apply (vpc_subnet_ids without use_vpc) gets its default whatever was given: it
+    changes no file, and a download's .cruft.json, which `cruft update` renders again, records only what
+    shaped the project. Raises OptionErrors with every rule the values break: the pre_gen hook's rules.
     """
     option_set = option_set or load_options()
     resolved: dict[str, Any] = {}
@@ -98,6 +100,9 @@ def resolve(values: Mapping[str, Any], option_set: OptionSet | None = None) -> d
             errors[name] += _derivation_hint(option_set.options[name], resolved[name])
     if errors:
         raise OptionErrors(errors)
+    for name, option in option_set.options.items():
+        if not option_rules.is_active(name, resolved):
+            resolved[name] = _default(option, resolved)
     return resolved
 
 

@@ -13,7 +13,8 @@ same rules as the pre_gen hook: that hook runs only afterwards, and a
 project_slug of ``..`` would make cookiecutter delete the output folder's
 parent when the hook fails.
 
-It also gives templates ``template_dir``, the absolute path of this template,
+It also gives templates ``template_url``, where the template is published
+(option_rules.TEMPLATE_URL), and ``template_dir``, the absolute path of this template,
 which the hooks need to import option_rules/ (cookiecutter's ``_repo_dir`` is
 relative when the template is given as a relative path), and the ``derived``
 filter: the facts that depend on several options
@@ -40,7 +41,7 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-from option_rules import as_bool, as_int, derived_facts, is_active, load_template_options, validate
+from option_rules import TEMPLATE_URL, as_bool, as_int, derived_facts, is_active, load_template_options, validate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
@@ -78,6 +79,7 @@ class TemplateGuard(Extension):
         super().__init__(environment)
         self.trusted_sources, self.trusted_tags = _trusted_sources()
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
+        environment.globals["template_url"] = TEMPLATE_URL
         environment.filters["checked_project_dir"] = checked_project_dir
         environment.filters["derived"] = derived_facts  # {%- set facts = cookiecutter | derived -%}
         environment.filters["measured"] = measured  # {%- set measured = cookiecutter | measured -%}

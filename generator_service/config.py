@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+import option_rules
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -16,7 +18,7 @@ class Settings(BaseSettings):
     template_dir: Path = REPO_DIR
     # Where users get the template: the page's `cookiecutter <url>` and `cruft create <url>` commands, and
     # what a download's .cruft.json names, so `cruft update` clones it.
-    template_url: str = "https://github.com/cookiecutter-django-lambda/cookiecutter-django-lambda"
+    template_url: str = option_rules.TEMPLATE_URL
     # The commit of template_dir; read with git when empty. Package and image builds set it (no .git there).
     template_commit: str = ""
     # "pool": warm worker processes (default). "inprocess": one generation at a time in this

@@ -10,7 +10,16 @@ CLI and the site accept and reject the same values; it imports neither. Standard
 pre_gen hook runs in whatever interpreter runs cookiecutter.
 """
 
-from option_rules.catalogue import GROUPS, RULES, TEMPLATE_DIR, Group, Rule, is_active, load_template_options
+from option_rules.catalogue import (
+    GROUPS,
+    RULES,
+    TEMPLATE_DIR,
+    TEMPLATE_URL,
+    Group,
+    Rule,
+    is_active,
+    load_template_options,
+)
 from option_rules.combinations import derived_facts
 from option_rules.validation import validate
 from option_rules.values import as_bool, as_int, split_ids
@@ -19,6 +28,7 @@ __all__ = [
     "GROUPS",
     "RULES",
     "TEMPLATE_DIR",
+    "TEMPLATE_URL",
     "Group",
     "Rule",
     "as_bool",

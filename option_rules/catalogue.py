@@ -18,6 +18,8 @@ from option_rules.names import FREE_TEXT, FREE_TEXT_ALLOWED, check_bucket, check
 from option_rules.values import as_bool
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+# Where the template is published: the site's default GENERATOR_TEMPLATE_URL, and the generated README's link.
+TEMPLATE_URL = "https://github.com/cookiecutter-django-lambda/cookiecutter-django-lambda"
 
 
 @dataclass(frozen=True)

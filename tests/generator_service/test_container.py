@@ -25,6 +25,7 @@ from pathlib import Path
 import container_image
 import httpx2 as httpx
 import pytest
+from documented_commands import section, shell_commands
 from helpers import REPO_DIR, runtime_python
 
 from deploy.lambda_package import PACKAGED
@@ -33,6 +34,17 @@ from support.ports import free_port
 from support.venvs import requirements_venv
 
 HEAD = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_DIR, capture_output=True, text=True).stdout.strip()
+DOC = REPO_DIR / "docs" / "deploying-the-site.md"
+# The docs' container commands need a container runtime, which these machines lack. What each does is tested
+# here instead: the build's commit check and files, and the image's command with its environment.
+BUILD = 'docker build --build-arg TEMPLATE_COMMIT="$(git rev-parse HEAD)" -t generator-site .'
+RUN = "docker run --rm -p 8000:8000 generator-site"
+
+
+def test_the_documented_container_commands_are_the_ones_tested_without_docker():
+    commands = shell_commands(section(DOC.read_text(encoding="utf-8"), "## In a container"))
+
+    assert commands == [BUILD, RUN]
 
 
 def test_the_dockerfile_passes_hadolint():

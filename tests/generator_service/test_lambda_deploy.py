@@ -69,6 +69,14 @@ def function_environment(parameters: dict[str, str]) -> dict[str, str]:
     return {name: parameters[value["Ref"]] if isinstance(value, dict) else value for name, value in variables.items()}
 
 
+def test_every_documented_command_is_one_these_tests_run():
+    """The package build (the package fixture), the deploy and the teardown (the rehearsal): nothing else."""
+    commands = documented_commands()
+
+    run_here = re.compile(r"\.venv/bin/python -m deploy\.lambda_(package|deploy)\b")
+    assert len(commands) == 3 and all(run_here.match(command) for command in commands)
+
+
 def test_the_templates_pass_cfn_lint_in_every_region():
     """No error, warning or note, in every region the template offers (cfn-lint knows each one's runtimes)."""
     regions = json.loads((REPO_DIR / "cookiecutter.json").read_text())["aws_region"]

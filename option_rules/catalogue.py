@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from option_rules import aws
-from option_rules.names import FREE_TEXT, FREE_TEXT_ALLOWED, check_bucket, check_slug
+from option_rules.names import (
+    EMAIL_ADDRESS,
+    EMAIL_ADDRESS_ALLOWED,
+    FREE_TEXT,
+    FREE_TEXT_ALLOWED,
+    check_bucket,
+    check_slug,
+)
 from option_rules.values import as_bool
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -36,7 +43,8 @@ API = Group("api", "API")
 NETWORK = Group("network", "Network")
 DATA = Group("data", "Data")
 DELIVERY = Group("delivery", "Delivery")
-GROUPS = (PROJECT, AWS, API, NETWORK, DATA, DELIVERY)  # in the order the form and the docs show them
+OPERATIONS = Group("operations", "Operations")
+GROUPS = (PROJECT, AWS, API, NETWORK, DATA, DELIVERY, OPERATIONS)  # in the order the form and the docs show them
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,8 @@ RULES: dict[str, Rule] = {
     "author_email": Rule(
         group=PROJECT,
         help="Goes into pyproject.toml.",
-        pattern=r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
-        allowed="an address such as you@example.com",
+        pattern=EMAIL_ADDRESS,
+        allowed=EMAIL_ADDRESS_ALLOWED,
         min_length=3,
         max_length=254,
     ),
@@ -170,6 +178,19 @@ RULES: dict[str, Rule] = {
     "ci_tool": Rule(
         group=DELIVERY,
         help="A GitHub Actions or GitLab CI/CD pipeline that lints, tests and deploys through an OIDC role.",
+    ),
+    "tasks": Rule(
+        group=OPERATIONS,
+        help="Work after the response (Django's Tasks API), run in the function itself by an asynchronous "
+        "invocation, with retries and a dead-letter queue.",
+    ),
+    "xray_tracing": Rule(group=OPERATIONS, help="Active tracing: each request's time in Lambda, per invocation."),
+    "alarm_email": Rule(
+        group=OPERATIONS,
+        help="Subscribed to the stack's alarm topic (AWS e-mails a confirmation link first).",
+        pattern=EMAIL_ADDRESS,
+        allowed=EMAIL_ADDRESS_ALLOWED,
+        max_length=254,
     ),
 }
 

@@ -139,6 +139,7 @@ def derived_facts(values: Values) -> dict[str, bool | str]:
     new_vpc = vpc and not split_ids(str(values.get("vpc_subnet_ids") or ""))
     postgres = _postgres(values)
     region, function_url = values.get("aws_region"), values.get("api_gateway") == "function_url"
+    tasks = values.get("tasks")
     return {
         "new_vpc": new_vpc,  # no IDs given: the stack makes the VPC
         "existing_vpc": vpc and not new_vpc,
@@ -147,4 +148,10 @@ def derived_facts(values: Values) -> dict[str, bool | str]:
         "url_database": postgres and not vpc,
         # The one host name suffix requests arrive under (DJANGO_ALLOWED_HOSTS), by the way in.
         "allowed_hosts": f".lambda-url.{region}.on.aws" if function_url else f".execute-api.{region}.amazonaws.com",
+        # In a VPC, enqueueing needs a Lambda interface endpoint, billed per hour: `auto` leaves tasks out there.
+        "tasks": tasks == "lambda" or (tasks == "auto" and not vpc),
+        # Django 6 has the Tasks API built in; on 5.2 the django-tasks backport gives the same API.
+        "tasks_api": "django_tasks" if str(values.get("django_version")).startswith("5.") else "django.tasks",
+        # Only the admin brings django.contrib.sessions, and with it the clearsessions schedule.
+        "sessions": bool(as_bool(values.get("use_admin"))),
     }

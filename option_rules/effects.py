@@ -58,8 +58,8 @@ EFFECTS: dict[str, str] = {
     "storage": "`s3`: django-storages with the `STORAGES` setting, static files under `static/` and uploads under "
     "`media/` of one bucket per stage, credentials from the function's role, `collectstatic` by the deploy command, "
     "the bucket made by the stack (encrypted; only `static/` public). `none`: a pure API without files.",
-    "use_admin": "Adds the admin, auth, sessions and messages apps and their middleware. Off by default: it adds to "
-    "every cold start, and an API rarely needs it in production.",
+    "use_admin": "Adds the admin, auth, sessions and messages apps and their middleware, and a daily `clearsessions` "
+    "schedule in the stack. Off by default: it adds to every cold start, and an API rarely needs it in production.",
     "cold_start": "How production avoids cold starts; the `dev` stage always uses none of them. `snap_start` "
     "(default): Lambda snapshots the initialised function once per published version and restores new instances from "
     "it; Zappa keeps a `snapstart` alias, and every way in (API Gateway, or the function URL, which the deploy command "
@@ -84,4 +84,18 @@ EFFECTS: dict[str, str] = {
     "claim; IAM can test no other claim of a GitLab token, so GitLab's protection of `main`, which the README has "
     "you keep, decides who may push there). `python scripts/ci_access.py production` creates that role "
     "(`deploy/ci-access.yaml`, which holds the trust policy): it may release the app but not change IAM.",
+    "tasks": "Django's Tasks API (`@task`, `.enqueue()`; on Django 5.2 through the `django-tasks` backport, which has "
+    "the same API) with a backend, `config/lambda_tasks.py`, that runs each task in the function itself: `enqueue()` "
+    "checks that the arguments are JSON and sends one asynchronous invocation to the alias the API uses. Lambda "
+    "retries a failed task twice (a minute, then two minutes later), then keeps its event in the stack's dead-letter "
+    "queue, whose alarm fires. The sample `POST /api/events/` answers 202 at once, and a task delivers the event to "
+    "`DJANGO_WEBHOOK_URL`. `auto`: on where it costs nothing at rest, off with `use_vpc` (in a VPC the function "
+    "reaches Lambda's API through an interface endpoint, billed per hour in each AZ); `lambda`: on, with that "
+    "endpoint in a VPC; `none`: no tasks.",
+    "xray_tracing": "`xray_tracing` in `zappa_settings.json`: Lambda traces sampled invocations and sends them to X-Ray, "
+    "and the role may write traces (`xray:PutTraceSegments`, `xray:PutTelemetryRecords`). Billed per trace beyond "
+    "X-Ray's free tier.",
+    "alarm_email": "The stack's alarms (function errors, throttles, duration near the timeout, an event in the "
+    "dead-letter queue) publish to an SNS topic of the stack; this address is subscribed to it once its owner follows "
+    "the link in AWS's confirmation e-mail. Empty: subscribe any address or endpoint to the topic later.",
 }

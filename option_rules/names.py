@@ -12,6 +12,9 @@ from option_rules.aws import BUCKET_RESERVED_PREFIXES, BUCKET_RESERVED_SUFFIXES
 # backslashes (string escapes), no control or bidi characters.
 FREE_TEXT = r"(?!\s)[\w .,:;!?'()&+/@-]*(?<!\s)"
 FREE_TEXT_ALLOWED = "letters, digits, spaces and . , : ; ! ? ' ( ) & + / @ -"
+# An e-mail address as the author's and the alarms' options take it: no quotes, comments or IP literals.
+EMAIL_ADDRESS = r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+EMAIL_ADDRESS_ALLOWED = "an address such as you@example.com"
 
 # App labels of django.contrib: a project package with one of these names
 # would clash with the app of the same label.

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from option_rules.combinations import derived_facts
+
 # (option, value that makes the paths useless, paths)
 REMOVE_WHEN = [
     ("ci_tool", "none", ["deploy/ci-access.yaml", "scripts/ci_access.py"]),
@@ -29,11 +31,17 @@ KEEP_ONLY_WHEN = [
     ("api_framework", "ninja", ["{app}/api.py"]),
     ("api_framework", "drf", ["{app}/serializers.py", "{app}/schema.py"]),
 ]
+# Files kept only where a fact several options decide (option_rules.derived_facts) holds.
+KEEP_ONLY_WITH_FACT = [
+    ("tasks", ["config/lambda_tasks.py", "{app}/tasks.py", "{app}/events.py", "tests/test_tasks.py"]),
+]
 
 
 def remove_unused(project: Path, values: Mapping[str, Any]) -> None:
     unused = [paths for option, value, paths in REMOVE_WHEN if values[option] == value]
     unused += [paths for option, value, paths in KEEP_ONLY_WHEN if values[option] != value]
+    facts = derived_facts(values)
+    unused += [paths for fact, paths in KEEP_ONLY_WITH_FACT if not facts[fact]]
     for paths in unused:
         for relative in paths:
             path = project / relative.format(app=values["project_slug"])

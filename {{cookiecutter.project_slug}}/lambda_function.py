@@ -13,6 +13,12 @@ doesn't pay for it. Then each event is one of:
   runs the management command and returns its output and exit status; a
   failure is raised, so the invocation fails and so does ``zappa manage``
   (and the CI step that runs it);
+* ``{"manage": "clearsessions", "schedule": "..."}`` from a schedule of the stack
+  (deploy/stack.yaml): the same, for a command SCHEDULED_COMMANDS lists only;
+{%- if (cookiecutter | derived).tasks %}
+* ``{"task": {...}}``, a background task enqueued by ``.enqueue()``: runs it
+  (config/lambda_tasks.py); a failure is raised, so Lambda retries it;
+{%- endif %}
 * Zappa's keep-warm ping: answered at once, without touching Django;
 * anything else, including Zappa's ``raw_command`` (arbitrary code): refused.
 {%- if cookiecutter.cold_start == "snap_start" %}
@@ -81,10 +87,16 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if "requestContext" in event:
         return http_adapter(event, context)
     if "manage" in event:
+        if "schedule" in event:
+            check_scheduled(event["manage"], event["schedule"])
         result = run_management_command(event["manage"])
         if result["exit_status"] != 0:
             raise ManagementCommandFailed(result)
         return result
+{%- if (cookiecutter | derived).tasks %}
+    if "task" in event:
+        return run_background_task(event["task"], context)
+{%- endif %}
     if is_keep_warm(event):
         return {"warm": True}
     if "raw_command" in event:
@@ -92,8 +104,35 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     keys = ", ".join(sorted(map(str, event))[:10]) or "none"
     raise UnsupportedEvent(
         f"Unsupported event (keys: {keys}). This function handles HTTP events from API Gateway, "
-        'function URLs and ALB, {"manage": "<command>"} and Zappa keep-warm pings.'
+        'function URLs and ALB, {"manage": "<command>"}, {% if (cookiecutter | derived).tasks %}background tasks {% endif %}and Zappa keep-warm pings.'
     )
+
+
+def check_scheduled(command: Any, schedule: Any) -> None:
+    """A schedule may run only the commands SCHEDULED_COMMANDS lists (config/settings/base.py)."""
+    from django.conf import settings
+
+    try:
+        name = (shlex.split(command) if isinstance(command, str) else [str(part) for part in command])[0]
+    except (IndexError, TypeError, ValueError):
+        name = ""
+    if name not in settings.SCHEDULED_COMMANDS:
+        allowed = ", ".join(settings.SCHEDULED_COMMANDS) or "none"
+        raise UnsupportedEvent(
+            f"Schedule {str(schedule)[:100]!r} asked for {name[:100]!r}, which SCHEDULED_COMMANDS doesn't list "
+            f"(it lists: {allowed})."
+        )
+{%- if (cookiecutter | derived).tasks %}
+
+
+def run_background_task(task: dict[str, Any], context: Any) -> dict[str, str]:
+    """Run an enqueued task; a failure is raised, so Lambda runs it again, then keeps it in the dead-letter queue."""
+    # Imported here, not at init: only task invocations need the Tasks API.
+    from config.lambda_tasks import run_task
+
+    run_task(task, request_id=getattr(context, "aws_request_id", ""))
+    return {"task_id": task["id"], "status": "SUCCESSFUL"}
+{%- endif %}
 
 
 def is_keep_warm(event: dict[str, Any]) -> bool:

@@ -54,6 +54,16 @@ def secret_required(name: str) -> str:
     return value
 
 
+{% if (cookiecutter | derived).tasks -%}
+def env_url(name: str) -> str:
+    """An optional http(s) URL from the environment; '' when the variable is unset or empty."""
+    value = os.environ.get(name, "").strip()
+    if value and urlsplit(value).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL")
+    return value
+
+
+{% endif -%}
 def env_list(name: str) -> list[str]:
     """A required comma-separated environment variable as a list: 'a, b' -> ['a', 'b']."""
     return [item.strip() for item in env_required(name).split(",") if item.strip()]

@@ -10,11 +10,14 @@ handler directly instead: no event loop and no thread per request.
 
 It also tells Django where the API Gateway stage sits in the URL (SCRIPT_NAME), so that
 ``reverse()`` and redirects keep it: Zappa deploys both API types with a named stage
-(``https://…/production/health/``).
+(``https://…/production/health/``). And it logs one line per request: method, path, status and
+duration, which Lambda's JSON log format writes as fields beside the request ID.
 """
 
 import io
+import logging
 import sys
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,6 +25,9 @@ from mangum import Mangum
 from mangum.types import LambdaContext, LambdaEvent, Response, Scope
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+# One INFO line per request; raise this logger's level to WARNING to leave them out.
+access_log = logging.getLogger("access")
 
 
 def stage_prefix(event: LambdaEvent) -> str:
@@ -118,5 +124,16 @@ class DjangoLambdaAdapter(Mangum):
         """Nothing here is asynchronous, so don't create the event loop Mangum would."""
 
     def __call__(self, event: LambdaEvent, context: LambdaContext) -> dict[str, Any]:
+        started = time.perf_counter()
         handler = self.infer(event, context)
-        return handler(call_wsgi(self.app, handler.scope, handler.body))
+        response = call_wsgi(self.app, handler.scope, handler.body)
+        log_request(handler.scope, response["status"], started)
+        return handler(response)
+
+
+def log_request(scope: Scope, status: int, started: float) -> None:
+    """The request's line: "GET /health/ 200 3.05 ms", with each part as a field of its own."""
+    milliseconds = round((time.perf_counter() - started) * 1000, 2)
+    method, path = scope["method"], scope["path"]
+    fields = {"method": method, "path": path, "status": status, "duration_ms": milliseconds}
+    access_log.info("%s %s %s %.2f ms", method, path, status, milliseconds, extra=fields)

@@ -2,24 +2,26 @@
 {% set facts = cookiecutter | derived -%}
 {% set rds, url_database = facts.stack_database, facts.url_database -%}
 {% set new_vpc, existing_vpc = facts.new_vpc, facts.existing_vpc -%}
+{% set tasks = facts.tasks -%}
 """Deploy a stage in one command, and update it with the same command: ``python scripts/deploy.py production``.
 
 Each step prints what it does, and each is safe to repeat:
 
-1. check the AWS credentials;
-2. create or update the deployment bucket's stack (deploy/deployment-bucket.yaml), then the stage's
-   stack (deploy/stack.yaml): execution role, secret, log group{% if cookiecutter.storage == "s3" %},
-   assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if new_vpc %}, a VPC{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
-3. build the package (scripts/build_package.py);
-4. ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
+* check the AWS credentials;
+* create or update the deployment bucket's stack (deploy/deployment-bucket.yaml), then the stage's
+  stack (deploy/stack.yaml): execution role, secret, log group, dead-letter queue, alarms{% if facts.sessions %}, schedules{% endif %}{% if cookiecutter.storage == "s3" %},
+  assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if new_vpc %}, a VPC{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
+* build the package (scripts/build_package.py);
+* ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
+* set Lambda's JSON log format, and where failed asynchronous events go;
 {%- if cookiecutter.api_gateway == "function_url" %}
-5. make the function URL public through the URL only{% if cookiecutter.cold_start in ("snap_start", "provisioned_concurrency") %}, on the alias that serves requests{% endif %};
+* make the function URL public through the URL only{% if cookiecutter.cold_start in ("snap_start", "provisioned_concurrency") %}, on the alias that serves requests{% endif %};
 {%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
-6. migrate the database (``zappa manage``);
+* migrate the database (``zappa manage``);
 {%- endif %}
 {%- if cookiecutter.storage == "s3" %}
-7. upload the static files to the assets bucket.
+* upload the static files to the assets bucket.
 {%- endif %}
 
 Also:
@@ -31,6 +33,7 @@ Run it with the virtualenv of the README active (zappa, boto3) and the Lambda ru
 """
 
 import argparse
+import functools
 import getpass
 import json
 {%- if cookiecutter.storage == "s3" %}
@@ -80,6 +83,15 @@ OUTPUT_VARIABLES = {
     "DatabaseSecretArn": "DJANGO_DATABASE_SECRET_ARN",
 {%- endif %}
 }
+# What Lambda does with an asynchronous event (a task, a schedule's) that fails: try it twice more, the
+# most it allows, and keep it queued up to 6 hours when the function is throttled; then send it to the
+# stack's dead-letter queue. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+ASYNC_RETRIES = 2
+ASYNC_MAX_EVENT_AGE_SECONDS = 6 * 3600
+# Lambda's log levels for Zappa's log_level names (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
+LAMBDA_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN", "ERROR": "ERROR", "CRITICAL": "FATAL"}
+# The duration alarm fires at this share of the function's timeout (deploy/stack.yaml).
+NEAR_TIMEOUT = 0.9
 # Zappa's statement IDs for a public function URL: `zappa update` finds them and adds nothing.
 # The second is narrowed to calls that come through the URL: without the condition, any AWS
 # account could invoke the function directly, manage events included.
@@ -157,6 +169,24 @@ class Stage:
     def region(self) -> str:
         return self.get("aws_region")
 
+    @functools.cached_property
+    def serving_alias(self) -> str | None:
+        """The alias Zappa keeps for SnapStart or provisioned concurrency, or None: as Zappa computes it."""
+        from zappa.cli import ZappaCLI
+
+        cli = ZappaCLI()
+        cli.api_stage = self.name
+        cli.load_credentials = False
+        cli.load_settings(str(PROJECT_DIR / "zappa_settings.json"))
+        return cli.apigateway_lambda_qualifier
+{%- if tasks %}
+
+    @property
+    def serving_target(self) -> str:
+        """What requests invoke, "name:alias" or "name": where tasks run too (DJANGO_TASKS_FUNCTION)."""
+        return f"{self.function_name}:{self.serving_alias}" if self.serving_alias else self.function_name
+{%- endif %}
+
     @property
     def environment(self) -> dict[str, str]:
         return dict(self.get("aws_environment_variables", {}))
@@ -211,7 +241,12 @@ def aws_session(stage: Stage) -> boto3.Session:
 
 
 def stack_parameters(session: boto3.Session, stage: Stage) -> dict[str, str]:
-    parameters = {"FunctionName": stage.function_name, "RoleName": stage.get("role_name")}
+    parameters = {
+        "FunctionName": stage.function_name,
+        "RoleName": stage.get("role_name"),
+        "ServingQualifier": stage.serving_alias or "",
+        "DurationAlarmMilliseconds": str(int(stage.get("timeout_seconds", 30) * 1000 * NEAR_TIMEOUT)),
+    }
 {%- if rds %}
     parameters["DatabaseName"] = stage.database_name
 {%- endif %}
@@ -251,6 +286,9 @@ def network_parameters(ec2, stage: Stage) -> dict[str, str]:
         "SubnetIds": ",".join(subnet_ids),
         "CreateSecretsManagerEndpoint": json.dumps(not foreign_endpoint(ec2, stage, vpc_id, "secretsmanager")),
     }
+{%- if tasks %}
+    parameters["CreateLambdaEndpoint"] = json.dumps(not foreign_endpoint(ec2, stage, vpc_id, "lambda"))
+{%- endif %}
 {%- if cookiecutter.storage == "s3" %}
     parameters["RouteTableIds"] = ",".join(route_tables(ec2, vpc_id, subnet_ids))
     parameters["CreateS3Endpoint"] = json.dumps(not foreign_endpoint(ec2, stage, vpc_id, "s3"))
@@ -305,17 +343,6 @@ def zappa(*arguments: str) -> None:
     if subprocess.run([sys.executable, "-m", "zappa.cli", *arguments], cwd=PROJECT_DIR).returncode != 0:
         raise DeployError(f"zappa {arguments[0]} failed (its output is above)")
 {%- if cookiecutter.api_gateway == "function_url" %}
-
-
-def serving_alias(settings_file: Path, stage: Stage) -> str | None:
-    """The alias Zappa keeps for SnapStart or provisioned concurrency, or None: as Zappa computes it."""
-    from zappa.cli import ZappaCLI
-
-    cli = ZappaCLI()
-    cli.api_stage = stage.name
-    cli.load_credentials = False
-    cli.load_settings(str(settings_file))
-    return cli.apigateway_lambda_qualifier
 
 
 def qualifier_of(function_arn: str) -> str | None:
@@ -381,6 +408,9 @@ def deploy(stage: Stage) -> None:
     step(f"Deploying the stack {stage.stack_name} (deploy/stack.yaml)")
     outputs = deploy_stack(cloudformation, stage.stack_name, stack_parameters(session, stage))
     environment = {name: outputs[output] for output, name in OUTPUT_VARIABLES.items()}
+{%- if tasks %}
+    environment["DJANGO_TASKS_FUNCTION"] = stage.serving_target
+{%- endif %}
 {%- if new_vpc %}
     # The stack made the VPC: its subnets and the function's security group are outputs, not settings.
     network = {"SubnetIds": outputs["SubnetIds"].split(","), "SecurityGroupIds": [outputs["SecurityGroupId"]]}
@@ -397,9 +427,15 @@ def deploy(stage: Stage) -> None:
     package = build(stage.name)
     step(f"{'Updating' if exists else 'Creating'} the function {stage.function_name}")
     zappa("update" if exists else "deploy", stage.name, "--zip", str(package), "-s", str(settings_file))
+    step("Setting the log format and where failed events go")
+    lambda_client = session.client("lambda")
+    if use_json_logs(lambda_client, stage) and stage.serving_alias:
+        # The alias's version was published before the log format changed: publish one with it.
+        zappa("update", stage.name, "--zip", str(package), "-s", str(settings_file))
+    keep_failed_events(lambda_client, stage, outputs["DeadLetterQueueArn"])
 {%- if cookiecutter.api_gateway == "function_url" %}
     step("Publishing the function URL")
-    url = publish_function_url(session.client("lambda"), stage, serving_alias(settings_file, stage))
+    url = publish_function_url(lambda_client, stage, stage.serving_alias)
     print(f"    {url}")
 {%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
@@ -411,6 +447,32 @@ def deploy(stage: Stage) -> None:
     collectstatic(stage, outputs["AssetsBucket"])
 {%- endif %}
     step(f"{stage.name} is deployed. `zappa status {stage.name}` shows it; `zappa tail {stage.name}` its log.")
+
+
+def use_json_logs(lambda_client, stage: Stage) -> bool:
+    """Lambda's JSON log format, at the stage's log_level; whether it had to be set (a version holds its own)."""
+    wanted = {
+        "LogFormat": "JSON",
+        "ApplicationLogLevel": LAMBDA_LOG_LEVELS.get(str(stage.get("log_level", "INFO")).upper(), "INFO"),
+        "SystemLogLevel": "INFO",  # START, END and REPORT: each invocation's duration and memory
+    }
+    current = lambda_client.get_function_configuration(FunctionName=stage.function_name).get("LoggingConfig", {})
+    if all(current.get(key) == value for key, value in wanted.items()):
+        return False
+    lambda_client.update_function_configuration(FunctionName=stage.function_name, LoggingConfig=wanted)
+    lambda_client.get_waiter("function_updated_v2").wait(FunctionName=stage.function_name)
+    return True
+
+
+def keep_failed_events(lambda_client, stage: Stage, queue_arn: str) -> None:
+    """Retries, then the dead-letter queue, for the asynchronous events of what requests invoke."""
+    lambda_client.put_function_event_invoke_config(
+        FunctionName=stage.function_name,
+        Qualifier=stage.serving_alias or "$LATEST",
+        MaximumRetryAttempts=ASYNC_RETRIES,
+        MaximumEventAgeInSeconds=ASYNC_MAX_EVENT_AGE_SECONDS,
+        DestinationConfig={"OnFailure": {"Destination": queue_arn}},
+    )
 {%- if url_database %}
 
 

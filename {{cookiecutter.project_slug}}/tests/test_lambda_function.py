@@ -2,8 +2,11 @@
 
 import json
 import logging
+import shlex
+from pathlib import Path
 
 import pytest
+from cfn_flip import load_yaml  # Zappa's own reader of CloudFormation templates
 
 import lambda_function
 from tests import lambda_events
@@ -176,6 +179,46 @@ def test_manage_refuses_unsafe_commands(command):
         invoke({"manage": command})
 
     assert failure.value.result["exit_status"] == 2
+
+
+def test_each_request_logs_one_line_with_its_method_path_status_and_duration(caplog):
+    caplog.set_level("INFO", logger="access")
+
+    invoke(EVENT_SOURCES["http_api"]("GET", "/health/"))
+
+    [line] = [record for record in caplog.records if record.name == "access"]
+    # Lambda's JSON log format writes each as a field of its own, beside the request ID.
+    assert (line.method, line.path, line.status) == ("GET", "/health/", 200)
+    assert line.duration_ms > 0
+    assert line.getMessage() == f"GET /health/ 200 {line.duration_ms:.2f} ms"
+
+
+def test_a_schedule_runs_a_command_scheduled_commands_lists(settings):
+    settings.SCHEDULED_COMMANDS = ["check"]
+
+    result = invoke({"manage": "check", "schedule": "nightly-check"})
+
+    assert result["exit_status"] == 0
+
+
+def test_a_schedule_may_not_run_a_command_scheduled_commands_leaves_out(settings):
+    settings.SCHEDULED_COMMANDS = ["clearsessions"]
+
+    with pytest.raises(lambda_function.UnsupportedEvent, match="asked for 'flush', which SCHEDULED_COMMANDS doesn't"):
+        invoke({"manage": "flush --noinput", "schedule": "typo"})
+
+
+def test_every_schedule_of_the_stack_runs_a_command_scheduled_commands_lists(settings):
+    template = load_yaml((Path(__file__).resolve().parent.parent / "deploy" / "stack.yaml").read_text())
+    schedules = [item for item in template["Resources"].values() if item["Type"] == "AWS::Scheduler::Schedule"]
+    events = [json.loads(schedule["Properties"]["Target"]["Input"]) for schedule in schedules]
+
+    commands = [shlex.split(event["manage"])[0] for event in events]
+    assert set(commands) <= set(settings.SCHEDULED_COMMANDS)
+    if "django.contrib.sessions" in settings.INSTALLED_APPS:
+        assert "clearsessions" in commands  # expired sessions are deleted daily
+    for event in events:  # as the schedule sends it
+        assert invoke(event)["exit_status"] == 0
 
 
 def test_keep_warm_ping_returns_without_django(monkeypatch):

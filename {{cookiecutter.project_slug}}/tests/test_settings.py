@@ -34,6 +34,9 @@ def production_env(**overrides: str) -> dict[str, str]:
 {%- if cookiecutter.storage == "s3" %}
         "DJANGO_S3_BUCKET": "example-assets",
 {%- endif %}
+{%- if (cookiecutter | derived).tasks %}
+        "DJANGO_TASKS_FUNCTION": "{{ cookiecutter.project_slug.replace('_', '-') }}-production:snapstart",
+{%- endif %}
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -67,6 +70,9 @@ def test_production_settings_pass_check_deploy():
 {%- endif %}
 {%- if cookiecutter.storage == "s3" %}
         "DJANGO_S3_BUCKET",
+{%- endif %}
+{%- if (cookiecutter | derived).tasks %}
+        "DJANGO_TASKS_FUNCTION",
 {%- endif %}
     ],
 )

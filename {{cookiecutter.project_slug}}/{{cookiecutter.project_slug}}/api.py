@@ -1,3 +1,4 @@
+{%- set tasks = (cookiecutter | derived).tasks -%}
 """The API under /api/, with Django Ninja: an echo of JSON posts{% if cookiecutter.database == "postgresql" %} and read-only notes{% endif %}.
 
 Ninja reads and checks each request against the types of its function's parameters, and writes the
@@ -16,14 +17,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 {%- if cookiecutter.database == "postgresql" %}
 from django.shortcuts import get_object_or_404
 {%- endif %}
-from ninja import Body, {% if cookiecutter.database == "postgresql" %}ModelSchema, {% endif %}NinjaAPI, Schema
+from ninja import Body, {% if cookiecutter.database == "postgresql" %}ModelSchema, {% endif %}NinjaAPI, Schema{% if tasks %}, Status{% endif %}
 from ninja.decorators import decorate_view
+{%- if tasks or cookiecutter.database == "postgresql" %}
+{{ "" }}
+{%- if tasks %}
+from .events import enqueue_delivery
+{%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
-
 from .models import Note
 {%- endif %}
+{%- endif %}
 
-MAX_ECHO_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024
 
 # Not in INSTALLED_APPS: Ninja then serves Swagger UI from a page that loads its script from a CDN, instead
 # of from static files, which would have to be collected to S3 first (and would add an app to every cold start).
@@ -57,10 +63,28 @@ class Echo(Schema):
 
 
 @api.post("/echo/", response=Echo, url_name="echo")
-@decorate_view(body_at_most(MAX_ECHO_BYTES))
+@decorate_view(body_at_most(MAX_BODY_BYTES))
 def echo(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict:
     """Return the posted JSON object: shows how a JSON body travels through Lambda."""
     return {"received": payload}
+{%- if tasks %}
+
+
+class Queued(Schema):
+    task_id: str
+    status: str
+
+
+class Unavailable(Schema):
+    detail: str
+
+
+@api.post("/events/", response={202: Queued, 503: Unavailable}, url_name="events")
+@decorate_view(body_at_most(MAX_BODY_BYTES))
+def publish_event(request: HttpRequest, event: Body[dict[str, Any]]) -> Status:
+    """Queue the event's delivery to WEBHOOK_URL (events.py): 202 and the task's ID."""
+    return Status(*enqueue_delivery(event))
+{%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
 
 

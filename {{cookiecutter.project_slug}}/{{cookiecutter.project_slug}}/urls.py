@@ -6,12 +6,15 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 {%- endif %}
 
-from . import views
+from . import {% if (cookiecutter | derived).tasks %}events, {% endif %}views
 
 app_name = "api"
 
 urlpatterns = [
     path("echo/", views.echo, name="echo"),
+{%- if (cookiecutter | derived).tasks %}
+    path("events/", events.publish_event, name="events"),
+{%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
     path("notes/", views.{{ "NoteList.as_view()" if drf else "note_list" }}, name="note-list"),
     path("notes/<int:pk>/", views.{{ "NoteDetail.as_view()" if drf else "note_detail" }}, name="note-detail"),

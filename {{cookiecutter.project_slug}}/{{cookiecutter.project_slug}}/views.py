@@ -68,7 +68,7 @@ from .models import Note
 logger = logging.getLogger(__name__)
 {%- if framework != "ninja" %}
 
-MAX_ECHO_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024
 {%- endif %}
 
 
@@ -89,19 +89,25 @@ def health(request: HttpRequest) -> JsonResponse:
 {%- if framework == "none" %}
 
 
-@csrf_exempt
-@require_POST
-def echo(request: HttpRequest) -> JsonResponse:
-    """Return the posted JSON object: shows how a JSON body travels through Lambda."""
-    if len(request.body) > MAX_ECHO_BYTES:
-        return JsonResponse({"error": f"body larger than {MAX_ECHO_BYTES} bytes"}, status=413)
+def json_object(request: HttpRequest) -> dict | JsonResponse:
+    """The request's body as a JSON object, or the error answer to a body that isn't one."""
+    if len(request.body) > MAX_BODY_BYTES:
+        return JsonResponse({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
     try:
         payload = json.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return JsonResponse({"error": "body is not valid JSON"}, status=400)
     if not isinstance(payload, dict):
         return JsonResponse({"error": "body must be a JSON object"}, status=400)
-    return JsonResponse({"received": payload})
+    return payload
+
+
+@csrf_exempt
+@require_POST
+def echo(request: HttpRequest) -> JsonResponse:
+    """Return the posted JSON object: shows how a JSON body travels through Lambda."""
+    payload = json_object(request)
+    return payload if isinstance(payload, JsonResponse) else JsonResponse({"received": payload})
 {%- if database %}
 
 
@@ -119,16 +125,22 @@ def note_detail(request: HttpRequest, pk: int) -> JsonResponse:
 {%- elif framework == "drf" %}
 
 
+def json_object(request: Request) -> dict | Response:
+    """The request's body as a JSON object, or the 413 answer to a body too large to read."""
+    # Checked before request.data parses the body.
+    if len(request.body) > MAX_BODY_BYTES:
+        return Response({"detail": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
+    if not isinstance(request.data, dict):
+        raise ParseError("body must be a JSON object")
+    return request.data
+
+
 @extend_schema(request=OpenApiTypes.OBJECT, responses=EchoSerializer)
 @api_view(["POST"])
 def echo(request: Request) -> Response:
     """Return the posted JSON object: shows how a JSON body travels through Lambda."""
-    # Checked before request.data parses the body.
-    if len(request.body) > MAX_ECHO_BYTES:
-        return Response({"detail": f"body larger than {MAX_ECHO_BYTES} bytes"}, status=413)
-    if not isinstance(request.data, dict):
-        raise ParseError("body must be a JSON object")
-    return Response(EchoSerializer({"received": request.data}).data)
+    payload = json_object(request)
+    return payload if isinstance(payload, Response) else Response(EchoSerializer({"received": payload}).data)
 {%- if database %}
 
 

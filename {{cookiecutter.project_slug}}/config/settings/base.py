@@ -1,3 +1,5 @@
+{%- set facts = cookiecutter | derived -%}
+{%- set postgres = cookiecutter.database == "postgresql" -%}
 """
 Settings shared by every environment of {{ cookiecutter.project_name }}.
 
@@ -8,13 +10,13 @@ For the full list of settings and their values, see
 https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
 """
 
-{% if cookiecutter.database == "postgresql" -%}
+{% if postgres -%}
 import os
 {% endif -%}
 from pathlib import Path
-{%- if cookiecutter.database == "postgresql" %}
+{%- if postgres or facts.tasks %}
 
-from config.env import database_from_url
+from config.env import {% if postgres %}database_from_url{% endif %}{% if postgres and facts.tasks %}, {% endif %}{% if facts.tasks %}env_url{% endif %}
 {%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -150,6 +152,31 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 {%- endif %}
+
+{%- if facts.tasks %}
+
+
+# Background tasks
+{%- if facts.tasks_api == "django.tasks" %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/tasks/
+{%- else %}
+# https://github.com/RealOrangeOne/django-tasks (Django 6's Tasks API, backported to {{ cookiecutter.django_version }})
+{%- endif %}
+# ------------------------------------------------------------------------------
+# Here tasks run at once, in the request that enqueues them; production.py runs them on Lambda.
+TASKS = {"default": {"BACKEND": "{{ facts.tasks_api }}.backends.immediate.ImmediateBackend"}}
+
+# Where {{ cookiecutter.project_slug }}.tasks.deliver_webhook POSTs the events of POST /api/events/. Empty: that
+# endpoint answers 503 and says so.
+WEBHOOK_URL = env_url("DJANGO_WEBHOOK_URL")
+{%- endif %}
+
+
+# Scheduled management commands
+# ------------------------------------------------------------------------------
+# The only commands the stack's schedules (deploy/stack.yaml) may run: the handler refuses any other
+# command a schedule sends. README, "Schedules", shows how to add one.
+SCHEDULED_COMMANDS: list[str] = [{% if facts.sessions %}"clearsessions"{% endif %}]
 
 
 # Internationalization

@@ -15,7 +15,7 @@ import os
 {% endif -%}
 {%- set facts = cookiecutter | derived -%}
 {%- set rds, url_database = facts.stack_database, facts.url_database -%}
-from config.env import {% if url_database %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" %}env_required, {% endif %}secret_required{% if rds %}, stack_database{% endif %}
+from config.env import {% if url_database %}database_from_url, {% endif %}env_list, {% if cookiecutter.storage == "s3" or facts.tasks %}env_required, {% endif %}secret_required{% if rds %}, stack_database{% endif %}
 
 from .base import *  # noqa: F403
 {%- if cookiecutter.storage == "s3" %}
@@ -90,3 +90,26 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # collectstatic runs in CI (config/settings/collectstatic.py), never in Lambda.
 STORAGES = s3_storages(env_required("DJANGO_S3_BUCKET"), os.environ.get("AWS_REGION", "{{ cookiecutter.aws_region }}"))
 {%- endif %}
+{%- if facts.tasks %}
+
+
+# Background tasks
+# ------------------------------------------------------------------------------
+# Each task runs in an asynchronous invocation of this function, on the alias the API uses
+# (config/lambda_tasks.py). scripts/deploy.py names it in DJANGO_TASKS_FUNCTION.
+TASKS = {
+    "default": {
+        "BACKEND": "config.lambda_tasks.LambdaBackend",
+        "OPTIONS": {"FUNCTION": env_required("DJANGO_TASKS_FUNCTION")},
+    },
+}
+{%- endif %}
+
+
+# Logging
+# https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html
+# ------------------------------------------------------------------------------
+# Lambda's runtime gives the root logger a handler that writes each record as one JSON object with the
+# invocation's request ID (the function's log format, which scripts/deploy.py sets, with the level:
+# log_level in zappa_settings.json). Keep that handler: add none, and leave the root logger alone.
+LOGGING = {"version": 1, "disable_existing_loggers": False}

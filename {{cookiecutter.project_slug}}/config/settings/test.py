@@ -20,3 +20,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+{%- if (cookiecutter | derived).tasks %}
+
+# Enqueued tasks are recorded, not run: a test reads them from default_task_backend.results.
+TASKS = {"default": {"BACKEND": "{{ (cookiecutter | derived).tasks_api }}.backends.dummy.DummyBackend"}}
+{%- endif %}

@@ -27,6 +27,7 @@ SECRET_ENV = {
     "DJANGO_SECRET_KEY": "b" * 60,
     "DJANGO_ALLOWED_HOSTS": ".execute-api.us-east-1.amazonaws.com",
     "DJANGO_S3_BUCKET": "bench-assets",
+    "DJANGO_TASKS_FUNCTION": "bench-production",  # scripts/deploy.py sets it where tasks run
     "AWS_REGION": "us-east-1",
 }
 DJANGO_FOR_BASELINE = "5.2.19"

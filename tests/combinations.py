@@ -37,6 +37,8 @@ DIMENSIONS: dict[str, list[Any]] = {
     "memory_size": [1024, 128, 10240],
     "timeout_seconds": [29, 1, 900],
     "ephemeral_storage": [512, 10240],
+    "tasks": ["auto", "lambda", "none"],
+    "xray_tracing": [False, True],
 }
 
 # Where AWS lacks a feature: function URLs (https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html),
@@ -132,11 +134,13 @@ def bake_values(row: dict[str, Any], index: int) -> dict[str, Any]:
         values.update(vpc_subnet_ids=SUBNETS, vpc_security_group_ids=SECURITY_GROUPS)
     if row["cold_start"] == "provisioned_concurrency":
         values["provisioned_concurrency"] = 3
+    if index % 3 == 0:  # free text, not a dimension: a third of the rows subscribe an address to the alarms
+        values["alarm_email"] = "ops+alarms@example.com"
     return values
 
 
 def row_id(values: dict[str, Any]) -> str:
-    """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-drf-noci-m128-t1-tmp10240-eu-west-1'."""
+    """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-drf-noci-tasks-auto-xray-m128-t1-tmp10240-eu-west-1'."""
     postgres = values["database"] == "postgresql"
     database = ("pg+proxy" if values["use_rds_proxy"] else "pg") if postgres else "nodb"  # proxy: ignored without
     parts = [values["api_gateway"], values["cold_start"], database]
@@ -146,6 +150,7 @@ def row_id(values: dict[str, Any]) -> str:
     parts += [values["python_runtime"].replace("python3.", "py3"), "dj" + values["django_version"]]
     parts += [] if values["api_framework"] == "none" else [values["api_framework"]]
     parts += [{"github_actions": "gha", "gitlab_ci": "gitlab", "none": "noci"}[values["ci_tool"]]]
+    parts += [f"tasks-{values['tasks']}"] + (["xray"] if values["xray_tracing"] else [])
     parts += [f"m{values['memory_size']}", f"t{values['timeout_seconds']}", f"tmp{values['ephemeral_storage']}"]
     return "-".join([*parts, values["aws_region"]])
 

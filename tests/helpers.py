@@ -31,6 +31,9 @@ from support.paths import CACHE_DIR, REPO_DIR
 from support.postgres import PG_DSN  # noqa: F401 - re-exported
 from support.venvs import project_venv  # noqa: F401 - re-exported
 
+# What Lambda passes to the runtime for the log format scripts/deploy.py sets (LoggingConfig).
+LAMBDA_JSON_LOGS = {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}
+
 
 def runtime_python(runtime: str) -> str:
     """The interpreter for a Lambda runtime such as 'python3.13'; fails the test, saying how to get it, if missing."""
@@ -104,11 +107,14 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float, wh
 
 
 def lambda_environment(project: Path, **secrets: str) -> dict[str, str]:
-    """The production function's environment, as Lambda sets it: zappa_settings' variables, the region,
-    a bare PATH and locale, plus the secrets the stage gets outside the package (DJANGO_SECRET_KEY, ...)."""
+    """The production function's environment, as Lambda sets it: zappa_settings' variables, what
+    scripts/deploy.py adds (where tasks run; the JSON log format, which Lambda passes to the runtime), the
+    region, a bare PATH and locale, plus the secrets the stage gets outside the package (DJANGO_SECRET_KEY, ...)."""
     production = json.loads((project / "zappa_settings.json").read_text())["production"]
     return {
         **production["aws_environment_variables"],
+        "DJANGO_TASKS_FUNCTION": f"{production['project_name']}-production",
+        **LAMBDA_JSON_LOGS,
         "AWS_REGION": production["aws_region"],
         "LANG": "C.UTF-8",
         "PATH": "/usr/bin:/bin",

@@ -25,12 +25,24 @@ class Context:
         return 29_000
 
 
+def runtime_logging():
+    """The root logger as Lambda's Python runtime sets it up (awslambdaric, with AWS_LAMBDA_LOG_FORMAT and
+    AWS_LAMBDA_LOG_LEVEL from the function's log format); the module whose request ID each line carries."""
+    from awslambdaric import bootstrap
+
+    log_format, level = bootstrap._AWS_LAMBDA_LOG_FORMAT, bootstrap._AWS_LAMBDA_LOG_LEVEL
+    bootstrap._setup_logging(log_format, level, bootstrap.StandardLogSink())
+    return bootstrap
+
+
 def main() -> None:
     events = json.load(sys.stdin)
+    runtime = runtime_logging()
     import lambda_function
 
     results = []
-    for event in events:
+    for index, event in enumerate(events):
+        runtime._GLOBAL_AWS_REQUEST_ID = f"00000000-0000-0000-0000-{index:012d}"
         try:
             results.append({"response": lambda_function.lambda_handler(event, Context())})
         except Exception as error:  # reported, so the test shows what failed

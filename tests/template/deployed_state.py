@@ -19,7 +19,13 @@ SERVING_ALIAS = {"snap_start": "snapstart", "provisioned_concurrency": "provisio
 
 def expected_role_actions(context: dict) -> set[str]:
     """Every action the function's role must allow, and no more: what the generated code does."""
-    actions = {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue"}
+    # Its logs; its secret; failed asynchronous events to the dead-letter queue
+    # (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+    actions = {"logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "sqs:SendMessage"}
+    if context["tasks"] == "lambda" or (context["tasks"] == "auto" and not context["use_vpc"]):
+        actions.add("lambda:InvokeFunction")  # enqueue() invokes the alias asynchronously
+    if context["xray_tracing"]:  # https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html
+        actions |= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
     if context["use_vpc"]:  # https://docs.aws.amazon.com/lambda/latest/dg/configuring-vpc.html#vpc-permissions
         actions |= {
             "ec2:CreateNetworkInterface",
@@ -170,6 +176,10 @@ def inventory(aws: StandIn, region: str) -> dict[str, set[str]]:
             i["DBInstanceIdentifier"] for i in aws.client("rds", region).describe_db_instances()["DBInstances"]
         ],
         "db proxies": [proxy["DBProxyName"] for proxy in aws.client("rds", region).describe_db_proxies()["DBProxies"]],
+        "queues": aws.client("sqs", region).list_queues().get("QueueUrls", []),
+        "topics": [topic["TopicArn"] for topic in aws.client("sns", region).list_topics()["Topics"]],
+        "alarms": [alarm["AlarmName"] for alarm in aws.client("cloudwatch", region).describe_alarms()["MetricAlarms"]],
+        "schedules": [item["Name"] for item in aws.client("scheduler", region).list_schedules()["Schedules"]],
         "db subnet groups": [
             group["DBSubnetGroupName"]
             for group in aws.client("rds", region).describe_db_subnet_groups()["DBSubnetGroups"]
@@ -192,7 +202,11 @@ def leftovers(aws: StandIn, region: str, before: dict[str, set[str]]) -> dict[st
 #   ("...:log-stream:*"), as in Lambda's own example
 #   (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html); parliament
 #   expects the streams' format spelled out.
+# - X-Ray's PutTraceSegments and PutTelemetryRecords take no resource: "*" is the only way to grant them
+#   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).
 EXPLAINED_FINDINGS = {
+    ("RESOURCE_STAR", "xray:PutTraceSegments"),
+    ("RESOURCE_STAR", "xray:PutTelemetryRecords"),
     ("RESOURCE_STAR", "ec2:AssignPrivateIpAddresses"),
     ("RESOURCE_STAR", "ec2:CreateNetworkInterface"),
     ("RESOURCE_STAR", "ec2:DeleteNetworkInterface"),

@@ -6,6 +6,7 @@ compares it with what the bake's options say; the test module runs them after ea
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -98,27 +99,38 @@ def check_cold_start(deployment: Deployment, context: dict, alias: str | None) -
     assert len(rules) == (1 if cold_start == "keep_warm" else 0) and all("keep_warm_callback" in rule for rule in rules)
 
 
+class Api:
+    """Requests as the deployed API or function URL sends them to the function they target."""
+
+    def __init__(self, rehearsal: Rehearsal, target: str, host: str) -> None:
+        context = rehearsal.context
+        self.target, self.host, self.version, self.stage = target, host, "v2", "$default"
+        if context["api_gateway"] != "function_url":
+            self.stage = rehearsal.deployment.api_stage(context["api_gateway"])
+            self.version = "v2" if context["api_gateway"] == "http_api" else "v1"
+        self.lambda_client = rehearsal.deployment.client("lambda")
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[dict, str]:
+        """The function's answer and the log lines the invocation wrote (Lambda's LogType=Tail)."""
+        event = api_gateway_event(self.version, method, path, self.host, body=body, stage=self.stage)
+        answer = self.lambda_client.invoke(FunctionName=self.target, Payload=json.dumps(event), LogType="Tail")
+        assert "FunctionError" not in answer, answer["Payload"].read()
+        return json.loads(answer["Payload"].read()), base64.b64decode(answer["LogResult"]).decode()
+
+    def get(self, path: str) -> dict:
+        return self.request("GET", path)[0]
+
+
 def check_requests(rehearsal: Rehearsal, target: str, host: str) -> None:
     """GET /health/ and /health as the deployed API or URL sends them, to the function they target."""
     context = rehearsal.context
-    version, stage = "v2", "$default"
-    if context["api_gateway"] != "function_url":
-        stage = rehearsal.deployment.api_stage(context["api_gateway"])
-        version = "v2" if context["api_gateway"] == "http_api" else "v1"
-    lambda_client = rehearsal.deployment.client("lambda")
-
-    def get(path: str) -> dict:
-        event = api_gateway_event(version, "GET", path, host, stage=stage)
-        answer = lambda_client.invoke(FunctionName=target, Payload=json.dumps(event))
-        assert "FunctionError" not in answer, answer["Payload"].read()
-        return json.loads(answer["Payload"].read())
-
-    health = get("/health/")
+    api = Api(rehearsal, target, host)
+    health = api.get("/health/")
     assert health["statusCode"] == 200, health
     expected = {"status": "ok", "database": "ok"} if context["database"] == "postgresql" else {"status": "ok"}
     assert json.loads(health["body"]) == expected
-    redirect = get("/health")
-    prefix = "" if stage == "$default" else f"/{stage}"
+    redirect = api.get("/health")
+    prefix = "" if api.stage == "$default" else f"/{api.stage}"
     assert (redirect["statusCode"], redirect["headers"]["location"]) == (301, f"{prefix}/health/")
     last = rehearsal.aws.invocations()[-1]
     assert last["qualifier"] == (rehearsal.alias or "$LATEST")

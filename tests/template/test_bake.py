@@ -113,6 +113,7 @@ def test_zappa_settings_follow_the_options(baked):
     assert dev["keep_warm"] is False
     assert dev.get("snap_start", "None") == "None" and not dev.get("provisioned_concurrency")
     assert production["use_precompiled_packages"] is False  # the build must not download wheels
+    assert production["xray_tracing"] is context["xray_tracing"]
 
     gateway = context["api_gateway"]
     assert production.get("function_url_enabled", False) is (gateway == "function_url")
@@ -155,6 +156,10 @@ def test_files_follow_the_options(baked):
         f"{context['project_slug']}/migrations/0001_initial.py": context["database"] == "postgresql",
         f"{context['project_slug']}/admin.py": context["use_admin"],
         "config/settings/collectstatic.py": context["storage"] == "s3",
+        "config/lambda_tasks.py": tasks_on(context),
+        f"{context['project_slug']}/tasks.py": tasks_on(context),
+        f"{context['project_slug']}/events.py": tasks_on(context),
+        "tests/test_tasks.py": tasks_on(context),
     }
     for name, present in expected.items():
         assert (project / name).exists() is present, name
@@ -163,8 +168,58 @@ def test_files_follow_the_options(baked):
     assert ("psycopg" in requirements) is (context["database"] == "postgresql")
     assert ("django-storages" in requirements) is (context["storage"] == "s3")
     assert f"Django=={context['django_version']}." in requirements
+    # Django 6 has the Tasks API; 5.2 gets it from the backport.
+    assert ("django-tasks==" in requirements) is (tasks_on(context) and context["django_version"] == "5.2")
     assert ('"django.contrib.admin"' in (project / "config/settings/base.py").read_text()) is context["use_admin"]
     assert app.is_dir()
+
+
+def tasks_on(context: dict) -> bool:
+    """Background tasks: asked for, or `auto` where they cost nothing at rest (outside a VPC)."""
+    return context["tasks"] == "lambda" or (context["tasks"] == "auto" and not context["use_vpc"])
+
+
+def stack_resources(project: Path) -> dict[str, dict]:
+    template = yaml.load((project / "deploy" / "stack.yaml").read_text(), Loader=CloudFormationLoader)  # noqa: S506
+    return template["Resources"]
+
+
+def test_the_stack_keeps_failed_events_and_alarms_on_them(baked):
+    """The dead-letter queue, an alarm on each signal the README's "Operating it" names, their topic."""
+    context, project = baked
+    resources = stack_resources(project)
+    kinds = {name: resource["Type"] for name, resource in resources.items()}
+    assert kinds["DeadLetterQueue"] == "AWS::SQS::Queue"
+    assert kinds["AlarmTopic"] == "AWS::SNS::Topic"
+    alarms = {
+        resource["Properties"]["MetricName"]: resource["Properties"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert set(alarms) == {"Errors", "Throttles", "Duration", "ApproximateNumberOfMessagesVisible"}
+    assert all(alarm["AlarmActions"] == ["AlarmTopic"] for alarm in alarms.values())
+    # A subscription whatever the address: a parameter's default decides, so changing it is one edit.
+    assert kinds["AlarmEmailSubscription"] == "AWS::SNS::Subscription"
+    parameters = yaml.load((project / "deploy" / "stack.yaml").read_text(), Loader=CloudFormationLoader)["Parameters"]  # noqa: S506
+    assert parameters["AlarmEmail"]["Default"] == context["alarm_email"]
+
+
+def test_the_stack_schedules_and_permits_what_the_options_ask(baked):
+    context, project = baked
+    resources = stack_resources(project)
+    statements = {
+        statement["Sid"]: statement
+        for policy in resources["ExecutionRole"]["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+    }
+    assert ("EnqueueTasks" in statements) is tasks_on(context)
+    assert ("WriteTraces" in statements) is context["xray_tracing"]
+    assert statements["KeepFailedEvents"]["Action"] == "sqs:SendMessage"
+    schedules = [resource for resource in resources.values() if resource["Type"] == "AWS::Scheduler::Schedule"]
+    expected = [{"manage": "clearsessions", "schedule": "clearsessions"}] if context["use_admin"] else []
+    assert [json.loads(schedule["Properties"]["Target"]["Input"]) for schedule in schedules] == expected
+    # In a VPC, enqueue() reaches Lambda's API only through an interface endpoint.
+    assert ("LambdaEndpoint" in resources) is (tasks_on(context) and context["use_vpc"])
 
 
 def test_production_database_settings_follow_the_pooler_choice(baked):
@@ -275,13 +330,13 @@ def test_stack_templates_pass_cfn_lint_in_every_region(baked):
 
 def test_every_readme_command_is_in_a_section_the_tests_run(baked):
     """test_readme_as_written.py runs "Local development" and its subsections; test_deploy_rehearsal.py
-    runs "Deploy" (teardown included) and "The pipeline"; template_updates.py "Updating from the template".
-    A command anywhere else would run nowhere."""
+    runs "Deploy" (teardown included), "The pipeline" and "Operating it"; template_updates.py "Updating
+    from the template". A command anywhere else would run nowhere."""
     values, project = baked
     sections = ["## Local development", "## Deploy"]
     if values["ci_tool"] != "none":
         sections.append("## The pipeline")
-    sections.append("## Updating from the template")
+    sections += ["## Operating it", "## Updating from the template"]
     covered = [command for heading in sections for command in readme_commands(project, heading)]
     assert shell_commands((project / "README.md").read_text(encoding="utf-8")) == covered
 

@@ -7,12 +7,15 @@ For each bake, in this order, with Zappa's, boto3's and Django's real code:
 3. the README's deploy command once more: a release must be idempotent;
 4. the README's teardown; afterwards nothing the deploy made may be left.
 
+Between 1 and 2, what the stage does after the response and on its own (rehearsal_day_two.py): tasks,
+failed events and the README's "Operating it" commands, schedules, the request log.
+
 docs/deploy-rehearsal.md says what is checked after each step, what the stand-in
 (support/aws_stand_in) adds to moto, and what is checked another way. Zappa's post-deploy "touch"
 would leave this machine: it is off in the rehearsal's copy of zappa_settings.json only.
 
 This module holds the bakes and the order of the steps. rehearsal.py runs the commands;
-rehearsal_checks.py, rehearsal_secrets.py and rehearsal_ci.py hold the checks; deployed_state.py
+rehearsal_checks.py, rehearsal_secrets.py, rehearsal_day_two.py and rehearsal_ci.py hold the checks; deployed_state.py
 and iam_calls.py read back what the deploy left and what its calls needed.
 """
 
@@ -28,6 +31,7 @@ from helpers import CACHE_DIR, reuse_lambda_requirements, runtime_python, share_
 from iam_calls import granted_actions
 from rehearsal import DEPLOY_HEADING, TEARDOWN_HEADING, Rehearsal, make_network, turn_off_touch
 from rehearsal_checks import (
+    Api,
     check_cold_start,
     check_deployment_bucket,
     check_function_settings,
@@ -37,6 +41,16 @@ from rehearsal_checks import (
     stack_network,
 )
 from rehearsal_ci import rehearse_ci
+from rehearsal_day_two import (
+    WebhookReceiver,
+    check_alarms,
+    check_function_configuration,
+    check_request_log,
+    check_schedules,
+    check_tasks,
+    send_webhooks_to,
+    tasks_on,
+)
 from rehearsal_secrets import check_login_rotation, check_no_secret_in, stack_database, stored_secrets
 
 from support.aws_stand_in import StandIn
@@ -49,16 +63,24 @@ pytestmark = pytest.mark.slow
 NEW_VPC = {"use_vpc": True, "vpc_subnet_ids": "", "vpc_security_group_ids": ""}
 REHEARSALS = [
     pytest.param({}, id="http_api-snap_start-defaults"),
-    pytest.param(
+    pytest.param(  # tasks=auto: none in a VPC, where they would need a Lambda endpoint billed by the hour
         {"cold_start": "provisioned_concurrency", "use_vpc": True, "storage": "none", "python_runtime": "python3.12"},
-        id="http_api-provisioned-vpc-db-py312",
+        id="http_api-provisioned-vpc-db-py312-no_tasks",
     ),
     pytest.param(
         {"cold_start": "keep_warm", "database": "none", "aws_region": "eu-west-1"}, id="http_api-keep_warm-no_db"
     ),
     pytest.param(
-        {"cold_start": "none", "use_vpc": True, "use_rds_proxy": True, "use_admin": True, "django_version": "6.1"},
-        id="http_api-none-vpc-proxy-admin-dj61",
+        {
+            "cold_start": "none",
+            "use_vpc": True,
+            "use_rds_proxy": True,
+            "use_admin": True,
+            "django_version": "6.1",
+            "tasks": "lambda",
+            "xray_tracing": True,
+        },
+        id="http_api-none-vpc-proxy-admin-dj61-tasks-xray",
     ),
     pytest.param(
         {
@@ -67,8 +89,9 @@ REHEARSALS = [
             "python_runtime": "python3.12",
             "aws_region": "ap-southeast-2",
             "ci_tool": "gitlab_ci",
+            "tasks": "lambda",
         },
-        id="rest_api-snap_start-vpc-s3-gitlab",
+        id="rest_api-snap_start-vpc-s3-gitlab-tasks",
     ),
     pytest.param(
         {
@@ -86,17 +109,35 @@ REHEARSALS = [
             "database": "none",
             "storage": "none",
             "ci_tool": "none",
+            "tasks": "none",
         },
-        id="rest_api-keep_warm-bare-no_ci",
+        id="rest_api-keep_warm-bare-no_ci-no_tasks",
     ),
     pytest.param(
-        {"api_gateway": "rest_api", "cold_start": "none", **NEW_VPC, "use_rds_proxy": True, "use_admin": True},
-        id="rest_api-none-newvpc-proxy-admin",
+        {
+            "api_gateway": "rest_api",
+            "cold_start": "none",
+            **NEW_VPC,
+            "use_rds_proxy": True,
+            "use_admin": True,
+            "tasks": "lambda",
+            "alarm_email": "ops@example.com",
+        },
+        id="rest_api-none-newvpc-proxy-admin-tasks-email",
     ),
-    pytest.param({"api_gateway": "function_url", "aws_region": "eu-central-1"}, id="function_url-snap_start-db-s3"),
     pytest.param(
-        {"api_gateway": "function_url", "cold_start": "provisioned_concurrency", "database": "none", **NEW_VPC},
-        id="function_url-provisioned-newvpc-no_db",
+        {"api_gateway": "function_url", "aws_region": "eu-central-1", "xray_tracing": True, "alarm_email": "a@b.io"},
+        id="function_url-snap_start-db-s3-xray-email",
+    ),
+    pytest.param(
+        {
+            "api_gateway": "function_url",
+            "cold_start": "provisioned_concurrency",
+            "database": "none",
+            **NEW_VPC,
+            "tasks": "lambda",
+        },
+        id="function_url-provisioned-newvpc-no_db-tasks",
     ),
     pytest.param(
         {
@@ -130,8 +171,15 @@ def aws(tmp_path) -> StandIn:
         yield stand_in
 
 
+@pytest.fixture
+def webhook_receiver() -> WebhookReceiver:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()
+
+
 @pytest.mark.parametrize("values", REHEARSALS)
-def test_deploy_rehearsal(values, aws, cookies_session, request):
+def test_deploy_rehearsal(values, aws, webhook_receiver, cookies_session, request):
     region = values.get("aws_region", "us-east-1")
     stack_makes_the_vpc = NEW_VPC.items() <= values.items()
     network = make_network(aws, region) if values.get("use_vpc") and not stack_makes_the_vpc else {}
@@ -147,6 +195,8 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
             "postgres@", f"postgres:{uuid.uuid4().hex}@"
         )
     turn_off_touch(project)
+    if tasks_on(context):
+        send_webhooks_to(project, webhook_receiver.url)
     rehearsal = Rehearsal(project, context, aws, database_url)
     before = inventory(aws, region)
 
@@ -157,6 +207,7 @@ def test_deploy_rehearsal(values, aws, cookies_session, request):
     share_lambda_requirements(project, context["python_runtime"])
     first = check_deployed(rehearsal, network)
     check_login_rotation(rehearsal, first)
+    check_day_two(rehearsal, first, webhook_receiver)
     rehearse_ci(rehearsal)
     rehearsal.run(first_deploy[-1])
     second = check_deployed(rehearsal, network)
@@ -188,4 +239,14 @@ def check_deployed(rehearsal: Rehearsal, network: dict) -> dict:
     target, host = check_invoke_path(rehearsal)
     check_cold_start(deployment, context, rehearsal.alias)
     check_requests(rehearsal, target, host)
-    return {"target": target, "host": host, "environment": environment, "role": config["Role"]}
+    check_function_configuration(rehearsal, outputs)
+    check_alarms(rehearsal, outputs)
+    return {"target": target, "host": host, "environment": environment, "role": config["Role"], "outputs": outputs}
+
+
+def check_day_two(rehearsal: Rehearsal, deployed: dict, receiver: WebhookReceiver) -> None:
+    """After the first deploy: the request log, the schedules, tasks and their failures (rehearsal_day_two.py)."""
+    api = Api(rehearsal, deployed["target"], deployed["host"])
+    check_request_log(api)
+    check_schedules(rehearsal)
+    check_tasks(rehearsal, api, receiver, deployed["outputs"])

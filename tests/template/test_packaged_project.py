@@ -187,6 +187,9 @@ def test_package_under_awslambdaric_answers_events_and_reports_errors(project, p
     assert "keys: hello" in error["errorMessage"] and error["stackTrace"]
     error = json.loads(failing.payload)
     assert error["errorType"] == "ManagementCommandFailed" and "no_such_command" in error["errorMessage"]
-    assert "[ERROR] ManagementCommandFailed" in failing_log  # what CloudWatch shows
+    # What CloudWatch shows, in Lambda's JSON log format: the error, with the invocation's request ID.
+    [logged_error] = [json.loads(line) for line in failing_log.splitlines() if '"errorType"' in line]
+    assert (logged_error["level"], logged_error["errorType"]) == ("ERROR", "ManagementCommandFailed")
+    assert logged_error["requestId"]
     assert (after.error_type, json.loads(after.payload)["statusCode"]) == (None, 200)  # still serving
     assert ("Primed the snapshot: POST /api/echo/ answered 200" in startup) is snap_start

@@ -173,10 +173,18 @@ def function_environment(build: Build, known: Secrets, database_url: str) -> dic
     return lambda_environment(build.project, **known.environment(database_url))
 
 
-def assert_logged_without_secrets(invocation: Invocation, lines: list[str], known: Secrets) -> None:
+def log_records(log: str) -> list[dict]:
+    """The log's JSON lines (Lambda's JSON log format), each a record with its level, logger and message."""
+    return [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+
+
+def assert_logged_without_secrets(invocation: Invocation, lines: list[tuple[str, str, str]], known: Secrets) -> None:
     # What went wrong is in the log, or finding no secret there would prove nothing.
-    for line in lines:
-        assert line in invocation.log, f"{line!r} is not in the log:\n{invocation.log}"
+    records = log_records(invocation.log)
+    for level, logger, text in lines:
+        found = [r for r in records if (r["level"], r["logger"]) == (level, logger) and text in json.dumps(r)]
+        assert found, f"{level} {logger} {text!r} is not in the log:\n{invocation.log}"
+    assert all(record["requestId"] for record in records)  # each line names its invocation
     leaks, _, size = find_leaks([("the function's log", invocation.log.encode())], known)
     print(f"\nsearched {size} bytes of the function's log")
     assert leaks == [], f"{leaks}\n{invocation.log}"
@@ -212,12 +220,13 @@ def test_package_logs_requests_and_commands_but_no_secret(build, known, tmp_path
     assert "'diffsettings' is refused" in invocation.results[8]["error"]
     # The HTTP lines come after a management command: its output must not take the log's stdout away.
     logged = [
-        "INFO lambda_function manage migrate --noinput exited with 0",
-        "WARNING django.request Not Found: /api/notes/999999/",
-        "WARNING django.request Not Found: /no-such-page/",
-        "WARNING django.request Bad Request: /api/echo/",
-        "INFO lambda_function manage check --deploy --fail-level WARNING exited with 0",
-        "INFO lambda_function manage no_such_command exited with 1",
+        ("INFO", "lambda_function", "manage migrate --noinput exited with 0"),
+        ("WARNING", "django.request", "Not Found: /api/notes/999999/"),
+        ("WARNING", "django.request", "Not Found: /no-such-page/"),
+        ("WARNING", "django.request", "Bad Request: /api/echo/"),
+        ("INFO", "lambda_function", "manage check --deploy --fail-level WARNING exited with 0"),
+        ("INFO", "lambda_function", "manage no_such_command exited with 1"),
+        ("INFO", "access", '"path": "/api/notes/999999/", "status": 404'),
     ]
     assert_logged_without_secrets(invocation, logged, known)
 
@@ -237,9 +246,9 @@ def test_package_logs_database_failures_but_no_secret(build, known, tmp_path, re
     assert "OperationalError" in invocation.results[0]["error"]
     slug = build.context["project_slug"]
     logged = [
-        "INFO lambda_function manage migrate --noinput exited with 1",
-        f"ERROR {slug}.views Health check: the database did not answer",
-        "ERROR django.request Internal Server Error: /api/notes/",
-        "Connection refused",
+        ("INFO", "lambda_function", "manage migrate --noinput exited with 1"),
+        ("ERROR", f"{slug}.views", "Health check: the database did not answer"),
+        ("ERROR", "django.request", "Internal Server Error: /api/notes/"),
+        ("ERROR", "django.request", "Connection refused"),
     ]
     assert_logged_without_secrets(invocation, logged, known)

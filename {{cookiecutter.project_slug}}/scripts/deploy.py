@@ -9,8 +9,9 @@ Each step prints what it does, and each is safe to repeat:
 
 * check the AWS credentials;
 * create or update the deployment bucket's stack (deploy/deployment-bucket.yaml), then the stage's
-  stack (deploy/stack.yaml): execution role, secret, log group, dead-letter queue, alarms{% if facts.sessions %}, schedules{% endif %}{% if cookiecutter.storage == "s3" %},
-  assets bucket{% endif %}{% if rds %}, PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if new_vpc %}, a VPC{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
+  stack (deploy/stack.yaml): execution role, secret, log group, dead-letter queue, alarms{% if facts.sessions %}, schedules{% endif %}
+  {%- if cookiecutter.storage == "s3" %}, assets bucket{% endif %}{% if rds %},
+  PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if new_vpc %}, a VPC{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
 * build the package (scripts/build_package.py);
 * ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
 * set Lambda's JSON log format, and where failed asynchronous events go;

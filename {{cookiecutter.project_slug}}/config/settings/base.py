@@ -166,8 +166,8 @@ SPECTACULAR_SETTINGS = {
 # Here tasks run at once, in the request that enqueues them; production.py runs them on Lambda.
 TASKS = {"default": {"BACKEND": "{{ facts.tasks_api }}.backends.immediate.ImmediateBackend"}}
 
-# Where {{ cookiecutter.project_slug }}.tasks.deliver_webhook POSTs the events of POST /api/events/. Empty: that
-# endpoint answers 503 and says so.
+# Where the app's tasks.deliver_webhook POSTs the events of POST /api/events/. Empty: that endpoint
+# answers 503 and says so.
 WEBHOOK_URL = env_url("DJANGO_WEBHOOK_URL")
 {%- endif %}
 

@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -72,6 +73,11 @@ class Invocation:
     event: bytes
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     done: threading.Event = field(default_factory=threading.Event)
+    started_at: float | None = None  # when the runtime took it (time.monotonic()): its timeout runs from here
+    # Its lines in the environment's log: from where it was when the runtime took this event (None: from
+    # when it was queued) to where it was when the runtime took the next one (one event at a time).
+    log_from: int | None = None
+    log_to: int | None = None
     payload: bytes = b""
     error_type: str | None = None  # set when the function failed
 
@@ -83,11 +89,13 @@ class Invocation:
 class RuntimeAPI:
     """The Runtime API on 127.0.0.1: hands queued invocations to the runtime and takes back results."""
 
-    def __init__(self, function_arn: str, timeout_seconds: float) -> None:
+    def __init__(self, function_arn: str, timeout_seconds: float, log_position: Callable[[], int] = lambda: 0) -> None:
         self.function_arn = function_arn
         self.timeout_seconds = timeout_seconds
+        self.log_position = log_position  # how many lines the environment's log holds so far
         self.pending: queue.Queue[Invocation] = queue.Queue()
         self.running: dict[str, Invocation] = {}
+        self.previous: Invocation | None = None  # the last one the runtime took
         self.init_error: Invocation | None = None
         self.ready = threading.Event()  # the runtime asked for its first event: init (and restore) done
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -114,7 +122,7 @@ class RuntimeAPI:
                 if self.path == f"{PREFIX}/invocation/next":
                     api.ready.set()
                     invocation = api.pending.get()
-                    api.running[invocation.request_id] = invocation
+                    api.start(invocation)
                     self.reply(200, invocation.event, api.event_headers(invocation))
                 elif self.path == f"{PREFIX}/restore/next":
                     self.reply(200)  # the snapshot is taken; this environment is a restored copy
@@ -137,6 +145,17 @@ class RuntimeAPI:
                 self.reply(202)
 
         return Handler
+
+    def start(self, invocation: Invocation) -> None:
+        """The runtime takes an event: its clock and its log start here (the first event's log holds init's
+        too, from when it was queued), and the previous event's log ends."""
+        position = self.log_position()
+        if self.previous is not None:
+            self.previous.log_to = position
+            invocation.log_from = position
+        invocation.started_at = time.monotonic()
+        self.previous = invocation
+        self.running[invocation.request_id] = invocation
 
     def event_headers(self, invocation: Invocation) -> dict[str, str]:
         deadline = int((time.time() + self.timeout_seconds) * 1000)
@@ -173,7 +192,8 @@ class LambdaInstance:
         snap_start: bool = False,
     ) -> None:
         self.timeout_seconds = timeout_seconds
-        self.api = RuntimeAPI(function_arn, timeout_seconds)
+        self.log_lines: list[str] = []
+        self.api = RuntimeAPI(function_arn, timeout_seconds, log_position=lambda: len(self.log_lines))
         environment = {
             **env,
             "AWS_LAMBDA_RUNTIME_API": self.api.address,
@@ -188,7 +208,6 @@ class LambdaInstance:
         }
         if snap_start:
             environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "snap-start"
-        self.log_lines: list[str] = []
         self.process = subprocess.Popen(
             [python, "-s", "-S", "-m", "awslambdaric", handler],
             cwd=code_dir,
@@ -209,12 +228,15 @@ class LambdaInstance:
     def alive(self) -> bool:
         return self.process.poll() is None and self.api.init_error is None
 
-    def invoke(self, event: bytes) -> tuple[Invocation, str]:
-        """Run one event; return its outcome and the log lines it wrote (as Lambda's LogType=Tail)."""
+    def invoke(self, event: bytes, request_id: str | None = None) -> tuple[Invocation, str]:
+        """Run one event; return its outcome and the log lines it wrote (as Lambda's LogType=Tail).
+
+        ``request_id`` is the one the runtime sees: Lambda keeps an asynchronous event's through its retries.
+        """
         first_line = len(self.log_lines)
-        invocation = Invocation(event=event)
+        invocation = Invocation(event=event, request_id=request_id or str(uuid.uuid4()))
+        queued_at = time.monotonic()
         self.api.pending.put(invocation)
-        deadline = time.monotonic() + self.timeout_seconds
         while not invocation.done.wait(0.05):
             if self.api.init_error is not None:
                 return self.api.init_error, self._log_since(first_line)
@@ -223,23 +245,37 @@ class LambdaInstance:
                 message = f"Runtime exited with status {self.process.returncode} before answering"
                 invocation.finish(json.dumps({"errorMessage": message, "errorType": "Runtime.ExitError"}).encode())
                 invocation.error_type = "Unhandled"
-            elif time.monotonic() > deadline:
+            elif self._timed_out(invocation, queued_at):
                 self.close()
                 message = f"Task timed out after {self.timeout_seconds:.2f} seconds"
                 invocation.finish(json.dumps({"errorMessage": message}).encode(), "Unhandled")
-        self._let_the_log_settle()
-        return invocation, self._log_since(first_line)
+        self._let_the_log_settle(invocation)
+        return invocation, self._log_of(invocation, first_line)
 
-    def _let_the_log_settle(self, quiet_seconds: float = 0.1, at_most: float = 2.0) -> None:
-        """The runtime writes an invocation's log before it posts the result; the reader thread may lag."""
+    def _timed_out(self, invocation: Invocation, queued_at: float) -> bool:
+        """Past the function's timeout: counted from when the runtime took the event, or, while init
+        hasn't finished, from when it was queued. An event waiting behind another one doesn't time out."""
+        if invocation.started_at is None and self.api.ready.is_set():
+            return False
+        started = invocation.started_at if invocation.started_at is not None else queued_at
+        return time.monotonic() > started + self.timeout_seconds
+
+    def _let_the_log_settle(self, invocation: Invocation, quiet_seconds: float = 0.1, at_most: float = 2.0) -> None:
+        """The runtime writes an invocation's log before it posts the result; the reader thread may lag.
+        Once the runtime has taken the next event, what follows is that one's."""
         deadline = time.monotonic() + at_most
         seen = -1
-        while len(self.log_lines) != seen and time.monotonic() < deadline:
+        while len(self.log_lines) != seen and invocation.log_to is None and time.monotonic() < deadline:
             seen = len(self.log_lines)
             time.sleep(quiet_seconds)
 
     def _log_since(self, first_line: int) -> str:
         return "".join(self.log_lines[first_line:])
+
+    def _log_of(self, invocation: Invocation, first_line: int) -> str:
+        """The invocation's own lines, not those of an event that ran before or after it in this environment."""
+        start = invocation.log_from if invocation.log_from is not None else first_line
+        return "".join(self.log_lines[start : invocation.log_to])
 
     def close(self) -> None:
         if self.process.poll() is None:

@@ -5,9 +5,11 @@ at it (``env()`` does, with dummy credentials) and Zappa, boto3 and the AWS CLI 
 against it. What the stand-in adds to moto 5.2.5, and why, is in the docstrings of
 :mod:`.cloudformation` (the resource types of a deploy's stacks, moto's stacks corrected),
 :mod:`.rds` (RDS instances with a real server behind them), :mod:`.lambda_api` (function URLs on
-aliases, provisioned concurrency), :mod:`.function_model` (SnapStart, Lambda's checks),
-:mod:`.policies` (``aws:SecureTransport``) and :mod:`.invoke` (running the deployed code under
-awslambdaric). Every request is recorded (:meth:`StandIn.calls`).
+aliases, provisioned concurrency), :mod:`.event_invoke_config` (asynchronous settings per qualifier),
+:mod:`.function_model` (SnapStart, the log format, Lambda's checks), :mod:`.policies`
+(``aws:SecureTransport``), :mod:`.invoke` (running the deployed code under awslambdaric),
+:mod:`.async_invoke` (asynchronous invocations queued, retried and recorded) and :mod:`.schedules`
+(firing a schedule). Every request is recorded (:meth:`StandIn.calls`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ from typing import Any
 import boto3
 
 from support.aws_stand_in.account import ACCOUNT_ID, DUMMY_CREDENTIALS
-from support.aws_stand_in.app import HISTORY_PATH
+from support.aws_stand_in.app import ASYNC_PATH, FIRE_PATH, HISTORY_PATH
 
 __all__ = ["ACCOUNT_ID", "DUMMY_CREDENTIALS", "StandIn"]
 
@@ -33,7 +36,16 @@ REPO_DIR = Path(__file__).resolve().parent.parent.parent
 class StandIn:
     """The stand-in as a child process: ``with StandIn(work_dir, cache_dir, interpreters) as aws: ...``."""
 
-    def __init__(self, work_dir: Path, cache_dir: Path, interpreters: dict[str, str]) -> None:
+    def __init__(
+        self,
+        work_dir: Path,
+        cache_dir: Path,
+        interpreters: dict[str, str],
+        *,
+        async_retry_delays: tuple[float, ...] = (1, 2),
+    ) -> None:
+        """``async_retry_delays``: the seconds before each retry of a failed asynchronous invocation
+        (Lambda waits 60 then 120)."""
         self.work_dir = work_dir
         command = [
             sys.executable,
@@ -43,6 +55,7 @@ class StandIn:
             str(work_dir),
             "--cache-dir",
             str(cache_dir),
+            "--async-retry-delays=" + ",".join(str(delay) for delay in async_retry_delays),
         ]
         command += [f"--python={runtime}={python}" for runtime, python in interpreters.items()]
         work_dir.mkdir(parents=True, exist_ok=True)
@@ -83,8 +96,32 @@ class StandIn:
             return [json.loads(line) for line in record]
 
     def invocations(self) -> list[dict[str, Any]]:
-        """Every invocation the stand-in ran: function, qualifier, version, event, error type."""
+        """Every attempt the stand-in ran: function, qualifier, version, event, error type, invocation type
+        (``Event`` or ``RequestResponse``), request ID and attempt (1, 2, 3)."""
         with urllib.request.urlopen(self.url + HISTORY_PATH, timeout=10) as response:
+            return json.load(response)
+
+    def wait_for_async(self, timeout: float = 60) -> None:
+        """Wait until no asynchronous event is queued, running or waiting for a retry."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with urllib.request.urlopen(self.url + ASYNC_PATH, timeout=10) as response:
+                pending = json.load(response)["pending"]
+            if pending == 0:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{pending} asynchronous events still pending after {timeout} s")
+            time.sleep(0.1)
+
+    def fire_schedule(self, name: str, region: str, group: str = "default") -> dict[str, Any]:
+        """Fire an EventBridge Scheduler schedule now, as its time coming would; what was done."""
+        request = urllib.request.Request(
+            self.url + FIRE_PATH,
+            data=json.dumps({"name": name, "group": group, "region": region}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)
 
     def close(self) -> None:

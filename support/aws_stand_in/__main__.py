@@ -1,7 +1,8 @@
 """Serve the stand-in: ``python -m support.aws_stand_in --work-dir DIR --python python3.13=/path ...``.
 
 Prints ``READY http://127.0.0.1:PORT`` once it listens (on a free port unless --port is given), then
-serves until it is terminated. Only ever binds 127.0.0.1.
+serves until it is terminated. Only ever binds 127.0.0.1. ``--async-retry-delays`` shortens the waits
+between the attempts of a failed asynchronous invocation (Lambda's are 60 and 120 seconds).
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from werkzeug.serving import make_server
 
 from support.aws_stand_in import cloudformation, function_model, policies, rds
 from support.aws_stand_in.app import StandInApp
+from support.aws_stand_in.async_invoke import EventQueue
+from support.aws_stand_in.event_invoke_config import EventInvokeConfigs
 from support.aws_stand_in.invoke import Invoker
+
+
+def seconds_list(text: str) -> tuple[float, ...]:
+    """'1,2' -> (1.0, 2.0)."""
+    return tuple(float(part) for part in text.split(",") if part.strip())
 
 
 def main() -> None:
@@ -26,6 +34,12 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, required=True, help="the Lambda runtime's packages, reused")
     parser.add_argument(
         "--python", action="append", default=[], help="RUNTIME=INTERPRETER, e.g. python3.13=/usr/bin/python3.13"
+    )
+    parser.add_argument(
+        "--async-retry-delays",
+        type=seconds_list,
+        default="1,2",  # argparse converts a string default with type
+        help="seconds before the 2nd and the 3rd attempt of a failed asynchronous invocation, e.g. 1,2",
     )
     args = parser.parse_args()
 
@@ -39,9 +53,11 @@ def main() -> None:
     server = make_server("127.0.0.1", args.port, None, threaded=True, request_handler=MotoRequestHandler)
     endpoint = f"http://127.0.0.1:{server.server_port}"
     invoker = Invoker(endpoint, interpreters, args.work_dir, args.cache_dir)
-    server.app = StandInApp(moto_app, invoker, args.work_dir / "calls.jsonl")
+    events = EventQueue(invoker, EventInvokeConfigs(), args.async_retry_delays)
+    server.app = StandInApp(moto_app, invoker, events, args.work_dir / "calls.jsonl")
 
     def stop(*_args) -> None:
+        events.close()
         invoker.close()
         rds.close_all()
         sys.exit(0)
@@ -51,6 +67,7 @@ def main() -> None:
     try:
         server.serve_forever()
     finally:
+        events.close()
         invoker.close()
         rds.close_all()
 

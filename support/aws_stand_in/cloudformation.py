@@ -2,17 +2,26 @@
 
 moto skips resource types it has no model for, with a warning: a stack holding an HTTP API (what
 Zappa deploys for ``apigateway_version: v2``), a Secrets Manager secret, a bucket policy, an OIDC
-provider or an RDS instance "succeeds" with the resource missing. :func:`install` adds a model for
-each (:mod:`.http_api`, :mod:`.secret_model`, :mod:`.access_models`, :mod:`.rds`; what they share
-is :mod:`.resource_model`) and corrects where moto's own stacks differ from CloudFormation
-(:mod:`.stack_corrections`).
+provider, an RDS instance, a CloudWatch alarm, an SNS subscription or an EventBridge Scheduler schedule
+"succeeds" with the resource missing. :func:`install` adds a model for each (:mod:`.http_api`,
+:mod:`.secret_model`, :mod:`.access_models`, :mod:`.rds`, :mod:`.alarm_models`, :mod:`.schedule_model`;
+what they share is :mod:`.resource_model`) and corrects where moto's own stacks differ from
+CloudFormation (:mod:`.stack_corrections`).
 """
 
 from __future__ import annotations
 
 from moto.cloudformation import parsing
 
-from support.aws_stand_in import access_models, http_api, rds, secret_model, stack_corrections
+from support.aws_stand_in import (
+    access_models,
+    alarm_models,
+    http_api,
+    rds,
+    schedule_model,
+    secret_model,
+    stack_corrections,
+)
 
 
 def install() -> list[str]:
@@ -21,5 +30,12 @@ def install() -> list[str]:
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
     stack_corrections.install()
-    models = (*http_api.MODELS, *secret_model.MODELS, *access_models.MODELS, *rds.MODELS)
+    models = (
+        *http_api.MODELS,
+        *secret_model.MODELS,
+        *access_models.MODELS,
+        *rds.MODELS,
+        *alarm_models.MODELS,
+        *schedule_model.MODELS,
+    )
     return [model.cloudformation_type() for model in models]

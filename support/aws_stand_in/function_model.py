@@ -1,6 +1,11 @@
-"""moto 5.2.5's Lambda function model corrected: SnapStart kept, and what Lambda refuses refused.
+"""moto 5.2.5's Lambda function model corrected: SnapStart and the log format kept, and what Lambda refuses refused.
 
 - SnapStart: moto forgets the setting (every configuration says ``ApplyOn: None``).
+- ``LoggingConfig``: moto ignores it in CreateFunction and UpdateFunctionConfiguration and returns none.
+  Here it is kept with Lambda's defaults (plain text, to the log group ``/aws/lambda/NAME``; INFO for
+  both log levels of the JSON format) and, like SnapStart, a version keeps what it was published with;
+  :mod:`.invoke` passes it to the runtime.
+- Version numbers: moto reuses the newest one once an older version is deleted; Lambda never does.
 - Checks Lambda makes in CreateFunction and UpdateFunctionConfiguration and moto doesn't: a VPC
   function's subnets and security groups exist and its role may create network interfaces; SnapStart
   needs at most 512 MB of /tmp and a Python 3.12+ runtime. Refusals carry Lambda's messages.
@@ -9,15 +14,14 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from typing import Any
 
 from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import LambdaClientError
 from moto.ec2.models import ec2_backends
-from moto.iam.models import iam_backends
 
 from support.aws_stand_in.account import ACCOUNT_ID
+from support.aws_stand_in.roles import allowed_actions
 
 # https://docs.aws.amazon.com/lambda/latest/dg/configuring-vpc.html#vpc-permissions
 VPC_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface")
@@ -73,26 +77,43 @@ def check_role_may_attach_to_vpc(role_arn: str) -> None:
             raise InvalidParameter(f"The provided execution role does not have permissions to call {verb} on EC2")
 
 
-def allowed_actions(role_arn: str) -> list[str]:
-    """The action patterns a role's Allow statements grant (inline and attached policies)."""
-    iam = iam_backends[ACCOUNT_ID]["global"]
-    role = next((role for role in iam.roles.values() if role.arn == role_arn), None)
-    if role is None:
-        return []
-    documents = [json.loads(document) if isinstance(document, str) else document for document in role.policies.values()]
-    documents += [json.loads(policy.document) for policy in role.managed_policies.values()]
-    actions: list[str] = []
-    for document in documents:
-        statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
-        for statement in statements:
-            if statement.get("Effect") == "Allow":
-                granted = statement.get("Action", [])
-                actions += [granted] if isinstance(granted, str) else granted
-    return actions
+def logging_config(function_name: str, given: dict | None, current: dict | None = None) -> dict[str, str]:
+    """LoggingConfig as Lambda answers it: ``given`` over ``current`` over Lambda's defaults. The log levels
+    belong to the JSON format only: INFO each unless given, and gone when the format goes back to Text."""
+    config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function_name}", **(current or {}), **(given or {})}
+    if config["LogFormat"] == "JSON":
+        config.setdefault("ApplicationLogLevel", "INFO")
+        config.setdefault("SystemLogLevel", "INFO")
+    else:
+        config.pop("ApplicationLogLevel", None)
+        config.pop("SystemLogLevel", None)
+    return config
+
+
+def number_versions_after_the_highest() -> None:
+    """moto numbers a new version after how many versions the function has: once an old one is deleted (Zappa
+    keeps the last few), the new one takes the number of the newest, and the two share an ARN (deleting the
+    function then fails). Lambda never reuses a number: the new version is numbered after the highest one."""
+    storage_class = lambda_models.LambdaStorage
+    original_publish = storage_class.publish_version
+
+    def publish_version(self, name_or_arn, description=""):
+        published = original_publish(self, name_or_arn, description)
+        if published is None:
+            return None
+        others = [fn for fn in self._functions[published.function_name]["versions"] if fn is not published]
+        clash = next((fn for fn in others if fn.function_arn == published.function_arn), None)
+        if clash is not None:
+            self._arns[clash.function_arn] = clash  # moto filed the new version over it
+            published.set_version(max(int(fn.version) for fn in others) + 1)
+            self._arns[published.function_arn] = published
+        return published
+
+    storage_class.publish_version = publish_version
 
 
 def install() -> None:
-    """Teach moto's function model SnapStart and Lambda's refusals (done once, in the stand-in's process)."""
+    """Teach moto's function model SnapStart, LoggingConfig and Lambda's refusals (once, in the stand-in's process)."""
     function_class = lambda_models.LambdaFunction
     original_init = function_class.__init__
     original_configuration = function_class.get_configuration
@@ -106,12 +127,15 @@ def install() -> None:
     def init(self, account_id, spec, region, version=1):
         original_init(self, account_id, spec, region, version)
         self.snap_start = (spec.get("SnapStart") or {}).get("ApplyOn", "None")
+        # Replaced, never changed in place: a published version (moto's shallow copy) keeps its own.
+        self.logging_config = logging_config(self.function_name, spec.get("LoggingConfig"))
 
     def get_configuration(self, on_create=False):
         configuration = original_configuration(self, on_create)
         published = str(self.version) != "$LATEST"
         optimized = published and self.snap_start == "PublishedVersions"
         configuration["SnapStart"] = {"ApplyOn": self.snap_start, "OptimizationStatus": "On" if optimized else "Off"}
+        configuration["LoggingConfig"] = dict(self.logging_config)
         return configuration
 
     def update_configuration(self, config_updates):
@@ -120,9 +144,13 @@ def install() -> None:
             self.snap_start = config_updates["SnapStart"].get("ApplyOn", "None")
         if "EphemeralStorage" in config_updates:
             self.ephemeral_storage = config_updates["EphemeralStorage"]["Size"]
+        if "LoggingConfig" in config_updates:
+            given = config_updates["LoggingConfig"]
+            self.logging_config = logging_config(self.function_name, given, self.logging_config)
         return original_update(self, config_updates)
 
     function_class.__init__ = init
     function_class.get_configuration = get_configuration
     function_class.update_configuration = update_configuration
     lambda_models.LambdaBackend.create_function = create_function
+    number_versions_after_the_highest()

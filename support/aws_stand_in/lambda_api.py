@@ -8,7 +8,8 @@ Both refuse what Lambda refuses: a URL goes on the function or an alias, never a
 provisioned concurrency on an alias or a version, never ``$LATEST``, nor with SnapStart. Each answer
 takes the shape of the Lambda API reference (https://docs.aws.amazon.com/lambda/latest/api/), so boto3
 and Zappa parse it as they would Lambda's.
-What moto's function model gets wrong is corrected in :mod:`.function_model`.
+What moto's function model gets wrong is corrected in :mod:`.function_model`; asynchronous invocation
+settings per qualifier are served by :mod:`.event_invoke_config`.
 """
 
 from __future__ import annotations

@@ -93,10 +93,16 @@ def signed_by(authorization: str) -> tuple[str, str, str]:
     return (match.group(3), match.group(2), match.group(1)) if match else ("unknown", "us-east-1", "")
 
 
+def looks_like_json(body: bytes) -> bool:
+    """A JSON document whatever its Content-Type says: Lambda's Invoke takes the event as it comes, and
+    urllib sends a body as form-urlencoded unless told otherwise. A query protocol's body never starts so."""
+    return body.lstrip()[:1] in (b"{", b"[")
+
+
 def parse_body(content_type: str, body: bytes) -> Any:
     if not body:
         return None
-    if "json" in content_type:
+    if "json" in content_type or looks_like_json(body):
         try:
             return json.loads(body)
         except ValueError:
@@ -115,9 +121,10 @@ def identify(method: str, path: str, query: str, headers: dict[str, str], body: 
     parsed_body = parse_body(headers.get("content-type", ""), body)
     call = Call(service, "Unknown", region, method, unquote(path), query=parsed_query, body=parsed_body)
     call.access_key = access_key
+    form = "x-www-form-urlencoded" in headers.get("content-type", "") and not looks_like_json(body)
     if target := headers.get("x-amz-target"):
         call.operation = target.rpartition(".")[2]
-    elif "x-www-form-urlencoded" in headers.get("content-type", "") and "Action" in (parsed_body or {}):
+    elif form and "Action" in (parsed_body or {}):
         call.operation = parsed_body["Action"]
     elif "Action" in parsed_query:
         call.operation = parsed_query["Action"]

@@ -74,13 +74,22 @@ def package_rows(package: Package, env: dict[str, str], runs: int) -> list[list[
     return rows
 
 
+def tasks_modules_at_init(package: Package, env: dict[str, str]) -> list[str]:
+    """The modules of the Tasks API (Django's, the backport, the project's backend and tasks) that init imports."""
+    tasks_api = ("django.tasks", "django_tasks", "config.lambda_tasks", f"{package.app_label}.tasks")
+    return sorted(module for module in import_times(package, env) if module.startswith(tasks_api))
+
+
 def part_imports(packages: dict[str, Package], runs: int) -> dict:
     """The table: for each package of the cold-start table, its slowest imports."""
     chosen = [packages[name] for name in COLD_PACKAGES if name not in FRAMEWORK_PACKAGES]
+    default = packages["ours: default"]
     with throwaway_database("bench") as database:
         rows = [row for package in chosen for row in package_rows(package, init_environment(package, database), runs)]
+        tasks_at_init = ", ".join(tasks_modules_at_init(default, init_environment(default, database))) or "none"
     return {
         "title": f"Import time at init (`python -X importtime`, median of {runs} runs; ms)",
         "header": ["package", "module (top by cumulative time)", "cumulative", "self", "of the handler module"],
         "rows": rows,
+        "notes": [f"Modules of the Tasks API the default project imports at init: {tasks_at_init}."],
     }

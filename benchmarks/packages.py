@@ -22,13 +22,16 @@ from support.venvs import project_venv
 
 BENCH_DIR = CACHE_DIR / "bench"
 RUNTIME = "python3.13"
-# What each function gets outside its package, as the stage's secrets and Lambda's own variables.
+# What each function gets outside its package, as the stage's secrets and Lambda's own variables (the
+# log format scripts/deploy.py sets reaches the runtime as the last two).
 SECRET_ENV = {
     "DJANGO_SECRET_KEY": "b" * 60,
     "DJANGO_ALLOWED_HOSTS": ".execute-api.us-east-1.amazonaws.com",
     "DJANGO_S3_BUCKET": "bench-assets",
     "DJANGO_TASKS_FUNCTION": "bench-production",  # scripts/deploy.py sets it where tasks run
     "AWS_REGION": "us-east-1",
+    "AWS_LAMBDA_LOG_FORMAT": "JSON",
+    "AWS_LAMBDA_LOG_LEVEL": "INFO",
 }
 DJANGO_FOR_BASELINE = "5.2.19"
 # Everything that adds to init: a REST API, a VPC with the stack's database behind RDS Proxy, the admin.
@@ -44,6 +47,8 @@ LARGEST_FEATURES = {
 LARGEST = {**LARGEST_FEATURES, "project_name": "Largest", "python_runtime": "python3.12", "django_version": "6.1"}
 POOLED = {**LARGEST_FEATURES, "project_name": "Pooled", "use_admin": False}
 NO_DATABASE = {"project_name": "No Database", "database": "none", "storage": "none"}
+# The default project without background tasks: what tasks add to the package and the cold start.
+NO_TASKS = {"project_name": "No Tasks", "tasks": "none"}
 # The default project with its API written with each framework instead of plain views: what the framework costs.
 NINJA = {"project_name": "Ninja API", "api_framework": "ninja"}
 DRF = {"project_name": "DRF API", "api_framework": "drf"}
@@ -209,6 +214,7 @@ def build_packages(python: str) -> dict[str, Package]:
         "baseline": baseline_package(python),
         "ours: no database": our_package("ours: no database", NO_DATABASE, python),
         "ours: default": our_package("ours: default", {}, python),
+        "ours: no tasks": our_package("ours: no tasks", NO_TASKS, python),
         "ours: RDS Proxy settings": our_package("ours: RDS Proxy settings", POOLED, python),
         "ours: largest option set": our_package("ours: largest option set", LARGEST, python),
         "ours: Django Ninja": our_package("ours: Django Ninja", NINJA, python),

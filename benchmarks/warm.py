@@ -36,7 +36,43 @@ def part_warm(python: str, packages: dict[str, Package], count: int) -> dict:
     baseline, ours = health_results(python, packages, count)
     direct, pooled = database_results(python, packages, count)
     frameworks = framework_results(python, packages, count)
-    return warm_table(count, baseline, ours, direct, pooled, frameworks)
+    table = warm_table(count, baseline, ours, direct, pooled, frameworks)
+    access_rows, access_note = access_log_rows(*access_log_results(python, packages, count))
+    table["rows"] += access_rows
+    table["notes"].append(access_note)
+    return table
+
+
+def access_log_results(python: str, packages: dict[str, Package], count: int) -> tuple[dict, dict]:
+    """The fastest path (GET /health/ without a database) and a row read, each with and without the access line,
+    in alternating blocks of one process, logged as Lambda's runtime logs them (JSON)."""
+    health_event = {"name": "GET /health/", "event": cold_start.http_event("GET", "/health/"), "access_log": "compare"}
+    health = run_driver(python, packages["ours: no database"], {"count": count, "cases": [health_event]}, SECRET_ENV)
+    row_spec = note_spec(count, "my_lambda_api")
+    row_spec["cases"] = [{**row_spec["cases"][0], "access_log": "compare"}]
+    with throwaway_database("bench") as database:
+        env = {**SECRET_ENV, "DATABASE_URL": database_url(database)}
+        row = run_driver(python, packages["ours: default"], row_spec, env)
+    return health["GET /health/"], row["GET /api/notes/<id>/"]
+
+
+def access_log_rows(health: dict, row: dict) -> tuple[list[list[str]], str]:
+    """Rows for the table, and the note that says what the line costs."""
+    rows = []
+    for name, result in (("no database: GET /health/", health), ("default: GET a row, new connection", row)):
+        ratio = result["with"]["p50_us"] / result["without"]["p50_us"]
+        rows.append([f"ours, {name}, with the access line", *p50_p99(result["with"]), f"{ratio:.2f} vs without"])
+        rows.append([f"ours, {name}, without it", *p50_p99(result["without"]), "–"])
+    costs = [result["with"]["p50_us"] / result["without"]["p50_us"] - 1 for result in (health, row)]
+    note = (
+        f"The access line (one JSON log line per request) costs {costs[0]:+.1%} on the fastest path and "
+        f"{costs[1]:+.1%} on a row read (p50, with against without, same process)."
+    )
+    return rows, note
+
+
+def p50_p99(numbers: dict) -> list[str]:
+    return [f"{numbers['p50_us']:.0f}", f"{numbers['p99_us']:.0f}"]
 
 
 def health_results(python: str, packages: dict[str, Package], count: int) -> tuple[dict, dict]:

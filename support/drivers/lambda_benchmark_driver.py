@@ -22,7 +22,8 @@ def rss_kib() -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
-def timed(call, count: int) -> dict:
+def durations(call, count: int) -> list[float]:
+    """Seconds per call, after a warm-up."""
     for _ in range(min(200, count)):
         call()
     samples = []
@@ -30,10 +31,43 @@ def timed(call, count: int) -> dict:
         start = time.perf_counter()
         call()
         samples.append(time.perf_counter() - start)
-    samples.sort()
-    return {"p50_us": statistics.median(samples) * 1e6, "p99_us": samples[int(0.99 * (count - 1))] * 1e6}
+    return samples
 
 
+def summary(samples: list[float]) -> dict:
+    samples = sorted(samples)
+    return {"p50_us": statistics.median(samples) * 1e6, "p99_us": samples[int(0.99 * (len(samples) - 1))] * 1e6}
+
+
+def timed(call, count: int) -> dict:
+    return summary(durations(call, count))
+
+
+def runtime_logging() -> None:
+    """The root logger as Lambda's Python runtime sets it up (awslambdaric, with AWS_LAMBDA_LOG_FORMAT and
+    AWS_LAMBDA_LOG_LEVEL from the function's log format), writing to stdout as it does outside Lambda."""
+    from awslambdaric import bootstrap
+
+    log_format, level = bootstrap._AWS_LAMBDA_LOG_FORMAT, bootstrap._AWS_LAMBDA_LOG_LEVEL
+    bootstrap._setup_logging(log_format, level, bootstrap.StandardLogSink())
+    bootstrap._GLOBAL_AWS_REQUEST_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def with_and_without_access_log(call, count: int, blocks: int = 10) -> dict:
+    """The same call timed with the access logger on and off, in alternating blocks (the machine drifts)."""
+    import logging
+
+    access = logging.getLogger("access")
+    samples = {"with": [], "without": []}
+    for _ in range(blocks):
+        for name, level in (("with", logging.NOTSET), ("without", logging.WARNING)):
+            access.setLevel(level)
+            samples[name] += durations(call, count // blocks)
+    access.setLevel(logging.NOTSET)
+    return {name: summary(found) for name, found in samples.items()}
+
+
+runtime_logging()
 module_name, attribute = handler_path.rsplit(".", 1)
 handler = getattr(__import__(module_name), attribute)
 result = {"rss_after_init_kib": rss_kib()}
@@ -73,7 +107,11 @@ for case in spec["cases"]:
     event = case["event"]
     response = handler(event, None)
     assert response["statusCode"] == 200, response
-    result[case["name"]] = timed(lambda event=event: handler(event, None), spec["count"])
+    call = lambda event=event: handler(event, None)  # noqa: E731
+    if case.get("access_log") == "compare":
+        result[case["name"]] = with_and_without_access_log(call, spec["count"])
+    else:
+        result[case["name"]] = timed(call, spec["count"])
 
 if spec.get("client_floor"):
     from django.test import Client

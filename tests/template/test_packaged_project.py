@@ -38,9 +38,9 @@ def representative(api_gateway: str, **wanted) -> pytest.param:
 # Together they also cover each API framework and, twice, SnapStart's priming (with a database and without).
 # The database is one the test names in DATABASE_URL: not the stack's (use_vpc), whose login comes from RDS.
 REPRESENTATIVE = [
-    representative("http_api", database="postgresql", use_vpc=False, api_framework="none"),
-    representative("rest_api", database="postgresql", use_admin=True, api_framework="drf"),
-    representative("function_url", database="none", api_framework="ninja"),
+    representative("http_api", database="postgresql", use_vpc=False, api_framework="drf"),
+    representative("rest_api", database="postgresql", use_vpc=False, use_admin=True, cold_start="snap_start"),
+    representative("function_url", database="none", api_framework="ninja", cold_start="snap_start"),
 ]
 MAX_PACKAGE_BYTES = 15 * 2**20
 

@@ -92,9 +92,9 @@ EFFECTS: dict[str, str] = {
     "`DJANGO_WEBHOOK_URL`. `auto`: on where it costs nothing at rest, off with `use_vpc` (in a VPC the function "
     "reaches Lambda's API through an interface endpoint, billed per hour in each AZ); `lambda`: on, with that "
     "endpoint in a VPC; `none`: no tasks.",
-    "xray_tracing": "`xray_tracing` in `zappa_settings.json`: Lambda traces sampled invocations and sends them to X-Ray, "
-    "and the role may write traces (`xray:PutTraceSegments`, `xray:PutTelemetryRecords`). Billed per trace beyond "
-    "X-Ray's free tier.",
+    "xray_tracing": "`xray_tracing` in `zappa_settings.json`: Lambda traces sampled invocations and sends them to "
+    "X-Ray, and the role may write traces (`xray:PutTraceSegments`, `xray:PutTelemetryRecords`). Billed per trace "
+    "beyond X-Ray's free tier.",
     "alarm_email": "The stack's alarms (function errors, throttles, duration near the timeout, an event in the "
     "dead-letter queue) publish to an SNS topic of the stack; this address is subscribed to it once its owner follows "
     "the link in AWS's confirmation e-mail. Empty: subscribe any address or endpoint to the topic later.",

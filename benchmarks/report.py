@@ -66,7 +66,8 @@ def write_report(report: str, machine_line: str, args: argparse.Namespace) -> No
         "Written by `make bench` (`python -m benchmarks.run`); every part can run alone with `--part`.\n"
         "These machines are shared and noisy: compare each figure with its baseline from the same run.\n\n"
         f"Machine: {machine_line}.\n\n"
-        f"Command: `python -m benchmarks.run --runs {args.runs} --count {args.count} --requests {args.requests}`\n\n"
+        f"Command: `python -m benchmarks.run --runs {args.runs} --count {args.count} --requests {args.requests} "
+        f"--rounds {args.rounds}`\n\n"
         "How each part is measured is in the docstrings of `benchmarks/`. The baseline is the recipe most tutorials\n"
         'give: `django-admin startproject`, a handler module with `Mangum(get_asgi_application(), lifespan="off")`,\n'
         "packaged by `zappa package` (with `use_precompiled_packages` off, so nothing is fetched from PyPI).\n\n"

@@ -1,11 +1,11 @@
 """Every benchmark, side by side with its baseline, written to docs/benchmarks.md.
 
     python -m benchmarks.run                 # everything (make bench)
-    python -m benchmarks.run --part cold     # one part: size, cold, imports, warm, snapstart, generation
+    python -m benchmarks.run --part cold     # one part: size, cold, imports, warm, snapstart, tasks, generation
 
 Machines here are shared and noisy, so each figure comes with a baseline measured in the same run and
 their ratio; absolute numbers are for orientation only. Each part is a module of its own: size.py,
-cold_start.py, import_time.py, warm.py, snapstart.py, generation.py; report.py writes the tables.
+cold_start.py, import_time.py, warm.py, snapstart.py, tasks.py, generation.py; report.py writes the tables.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from benchmarks.packages import BENCH_DIR, RUNTIME, build_packages
 from benchmarks.report import machine, markdown, write_figures, write_report
 from benchmarks.size import part_size
 from benchmarks.snapstart import part_snapstart
+from benchmarks.tasks import part_tasks
 from benchmarks.warm import part_warm
 from support.interpreters import MissingInterpreter, required_runtime_python
 
-PARTS = ["size", "cold", "imports", "warm", "snapstart", "generation"]
-PACKAGE_PARTS = {"size", "cold", "imports", "warm", "snapstart"}  # the parts that need the Lambda packages built
+PARTS = ["size", "cold", "imports", "warm", "snapstart", "tasks", "generation"]
+PACKAGE_PARTS = {"size", "cold", "imports", "warm", "snapstart", "tasks"}  # the parts that need the Lambda packages
 
 
 def arguments() -> argparse.Namespace:
@@ -33,6 +34,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=15, help="cold starts per package")
     parser.add_argument("--count", type=int, default=5000, help="warm invocations per case")
     parser.add_argument("--requests", type=int, default=30, help="generation requests per measurement")
+    parser.add_argument("--rounds", type=int, default=50, help="tasks enqueued and delivered in the stand-in")
     return parser.parse_args()
 
 
@@ -46,6 +48,7 @@ def tables(parts: list[str], python: str, args: argparse.Namespace) -> list[dict
         "imports": lambda: part_imports(packages, args.runs),
         "warm": lambda: part_warm(python, packages, args.count),
         "snapstart": lambda: part_snapstart(python, packages, args.runs),
+        "tasks": lambda: part_tasks(python, packages, args.rounds),
         "generation": lambda: part_generation(args.requests),
     }
     return [measure[part]() for part in PARTS if part in parts]

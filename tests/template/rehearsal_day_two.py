@@ -16,54 +16,19 @@ After the first deploy (test_deploy_rehearsal.py):
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from documented_commands import readme_commands
 from iam_calls import Need, allowed, needs
 from rehearsal import Rehearsal
 from rehearsal_checks import Api
 
+from support.webhook_receiver import WebhookReceiver
+
 OPERATING_HEADING = "## Operating it"
 # What scripts/deploy.py promises for failed asynchronous events (Lambda's most): two retries, six hours.
 RETRIES, MAX_EVENT_AGE_SECONDS = 2, 21600
 ASYNC_TIMEOUT_SECONDS = 120
-
-
-class WebhookReceiver:
-    """The receiver of the project's webhook on 127.0.0.1: answers 204, or 503 while ``failing``; records all."""
-
-    def __init__(self) -> None:
-        self.failing = False
-        self.requests: list[dict[str, Any]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status = 503 if receiver.failing else 204
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                receiver.requests.append({"headers": headers, "body": body, "answered": status})
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def delivered(self) -> list[str]:
-        """The Webhook-Id of each delivery the receiver took."""
-        return [request["headers"]["webhook-id"] for request in self.requests if request["answered"] == 204]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def send_webhooks_to(project: Path, url: str) -> None:

@@ -42,7 +42,6 @@ from rehearsal_checks import (
 )
 from rehearsal_ci import rehearse_ci
 from rehearsal_day_two import (
-    WebhookReceiver,
     check_alarms,
     check_function_configuration,
     check_request_log,
@@ -54,6 +53,7 @@ from rehearsal_day_two import (
 from rehearsal_secrets import check_login_rotation, check_no_secret_in, stack_database, stored_secrets
 
 from support.aws_stand_in import StandIn
+from support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.slow
 

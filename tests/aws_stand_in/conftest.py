@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from helpers import CACHE_DIR, runtime_python
-from stand_in_probe import FUNCTION, REGION, RETRY_DELAYS, function_zip, make_role, queue_arn
+from stand_in_probe import FUNCTION, REGION, RETRY_DELAYS, create_probe, make_role, queue_arn
 
 from support.aws_stand_in import StandIn
 
@@ -32,14 +32,7 @@ def probe(aws) -> SimpleNamespace:
         [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": allowed}],
     )
     lam = aws.client("lambda", REGION)
-    lam.create_function(
-        FunctionName=FUNCTION,
-        Runtime="python3.13",
-        Role=role,
-        Handler="lambda_function.lambda_handler",
-        Code={"ZipFile": function_zip()},
-        Timeout=30,
-    )
+    create_probe(lam, FUNCTION, role)
     lam.publish_version(FunctionName=FUNCTION)
     lam.create_alias(FunctionName=FUNCTION, Name="live", FunctionVersion="1")
     return SimpleNamespace(lam=lam, sqs=sqs, queues=queues, role=role)

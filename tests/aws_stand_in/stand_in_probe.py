@@ -91,3 +91,16 @@ def pending(aws: StandIn) -> int:
 def error_code(error: pytest.ExceptionInfo) -> tuple[int, str, str]:
     response = error.value.response
     return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"], response["Error"]["Message"]
+
+
+def create_probe(lam, name: str, role: str, **settings) -> None:
+    """A function of the probe's code, under ``name``, with ``settings`` (SnapStart, say) added."""
+    lam.create_function(
+        FunctionName=name,
+        Runtime="python3.13",
+        Role=role,
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": function_zip()},
+        Timeout=30,
+        **settings,
+    )

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from stand_in_probe import FUNCTION, function_zip
+from stand_in_probe import FUNCTION, create_probe
 
 from support.aws_stand_in import ACCOUNT_ID
 
@@ -71,15 +71,7 @@ def test_a_request_behind_an_event_gets_only_its_own_log(aws, probe):
 
 def test_a_snapstart_version_gets_container_credentials(aws, probe):
     lam, name = probe.lam, "stand-in-probe-snapstart"
-    lam.create_function(
-        FunctionName=name,
-        Runtime="python3.13",
-        Role=probe.role,
-        Handler="lambda_function.lambda_handler",
-        Code={"ZipFile": function_zip()},
-        Timeout=30,
-        SnapStart={"ApplyOn": "PublishedVersions"},
-    )
+    create_probe(lam, name, probe.role, SnapStart={"ApplyOn": "PublishedVersions"})
     version = lam.publish_version(FunctionName=name)["Version"]
 
     restored = json.loads(
@@ -103,13 +95,7 @@ def test_a_snapstart_version_gets_container_credentials(aws, probe):
 def test_a_version_number_is_never_reused(probe):
     """Zappa deletes old versions; the next one is numbered after the highest, as Lambda numbers it."""
     lam, name = probe.lam, "stand-in-probe-versions"
-    lam.create_function(
-        FunctionName=name,
-        Runtime="python3.13",
-        Role=probe.role,
-        Handler="lambda_function.lambda_handler",
-        Code={"ZipFile": function_zip()},
-    )
+    create_probe(lam, name, probe.role)
     published = []
     for description in ("first", "second", "third"):
         lam.update_function_configuration(FunctionName=name, Description=description)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from deployed_state import unexplained_parliament_findings
 from documented_commands import readme_commands
-from iam_calls import Need, allowed, needs
+from iam_calls import Need, allowed, granted_actions, needs
 from rehearsal import Rehearsal
 from rehearsal_checks import Api
 
@@ -107,8 +108,16 @@ def check_request_log(api: Api) -> None:
 
 
 def check_schedules(rehearsal: Rehearsal) -> None:
-    """clearsessions where sessions exist: on the alias, with its input; fired, it runs."""
+    """The schedules' role invokes and dead-letters, nothing else; clearsessions where sessions exist: on the
+    alias, with its input; fired, it runs."""
     deployment, context, aws = rehearsal.deployment, rehearsal.context, rehearsal.aws
+    resources = deployment.client("cloudformation").describe_stack_resources(
+        StackName=f"{deployment.function_name}-resources"
+    )["StackResources"]
+    role = next(item["PhysicalResourceId"] for item in resources if item["LogicalResourceId"] == "SchedulerRole")
+    role_policies = deployment.role_policies(f"role/{role}")
+    assert granted_actions(role_policies) == {"lambda:InvokeFunction", "sqs:SendMessage"}
+    assert unexplained_parliament_findings(role_policies) == []
     scheduler = deployment.client("scheduler")
     names = sorted(item["Name"] for item in scheduler.list_schedules()["Schedules"])
     assert names == ([f"{deployment.function_name}-clearsessions"] if context["use_admin"] else [])
@@ -117,7 +126,7 @@ def check_schedules(rehearsal: Rehearsal) -> None:
         target = schedule["Target"]
         assert target["Arn"] == deployment.arn(rehearsal.alias)
         assert json.loads(target["Input"]) == {"manage": "clearsessions", "schedule": "clearsessions"}
-        role_policies = deployment.role_policies(target["RoleArn"])
+        assert target["RoleArn"].endswith(f"/{role}")
         assert allowed(Need("lambda:InvokeFunction", target["Arn"]), role_policies)
         before = len(aws.invocations())
         aws.fire_schedule(name, context["aws_region"])

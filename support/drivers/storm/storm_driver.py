@@ -19,6 +19,7 @@ line "SUMMARY {...}": the database settings in force and each invocation's statu
 import base64
 import copy
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -190,6 +191,9 @@ def collect(plan: dict, folder: Path) -> list[list[dict]]:
 def main() -> None:
     plan = json.load(sys.stdin)
     sys.path.insert(0, os.getcwd())  # the generated project, as /var/task is on Lambda
+    # Lambda's runtime gives the root logger a handler on the function's log, and the production settings
+    # keep it (they add none): here, one on stdout, which each instance points at its own log file.
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="[%(levelname)s] %(name)s %(message)s")
     import lambda_function
     from django.conf import settings
     from django.db import connections

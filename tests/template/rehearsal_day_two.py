@@ -114,7 +114,7 @@ def check_schedules(rehearsal: Rehearsal) -> None:
     resources = deployment.client("cloudformation").describe_stack_resources(
         StackName=f"{deployment.function_name}-resources"
     )["StackResources"]
-    role = next(item["PhysicalResourceId"] for item in resources if item["LogicalResourceId"] == "SchedulerRole")
+    role = next(item["PhysicalResourceId"] for item in resources if item.get("LogicalResourceId") == "SchedulerRole")
     role_policies = deployment.role_policies(f"role/{role}")
     assert granted_actions(role_policies) == {"lambda:InvokeFunction", "sqs:SendMessage"}
     assert unexplained_parliament_findings(role_policies) == []

@@ -22,11 +22,6 @@ import lambda_function
 {%- for line in local_imports | sort %}
 {{ line }}
 {%- endfor %}
-{%- if cookiecutter.database == "postgresql" %}
-
-# Tasks open and close connections as requests do.
-pytestmark = pytest.mark.django_db(transaction=True)
-{%- endif %}
 
 FUNCTION = "{{ cookiecutter.project_slug.replace('_', '-') }}-production:snapstart"
 

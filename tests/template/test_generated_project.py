@@ -1,7 +1,8 @@
 """The slow tier: every generated project installed, tested, checked, and its settings loaded by Zappa.
 
 Every row of the pairwise covering array (combinations.py) runs its own test suite, on PostgreSQL
-where it has a database, and `check --deploy`; Zappa loads its settings. Venvs are shared by bakes
+where it has a database, and `check --deploy`; the default runs it once more on SQLite, as its README
+allows; Zappa loads its settings. Venvs are shared by bakes
 with the same requirements. Each needs the runtime's Python (3.12 or 3.13), PostgreSQL on
 127.0.0.1:5432 and PyPI. test_packaged_project.py packages one bake per API type and runs it as Lambda would.
 """
@@ -39,6 +40,18 @@ def test_the_project_passes_its_own_suite(cookies_session, values):
 
     assert PASSED.search(suite.stdout), suite.stdout[-3000:]
     assert "PASSED tests/test_settings.py::test_production_settings_pass_check_deploy" in suite.stdout
+
+
+def test_a_database_project_passes_its_suite_on_sqlite(cookies_session):
+    """Its README: `pytest` uses PostgreSQL when DATABASE_URL is set, SQLite otherwise."""
+    result = cookies_session.bake(extra_context={})
+    assert result.exit_code == 0, result.exception
+    project = Project(Path(result.project_path), result.context)
+    assert project.has_database
+
+    suite = project.run(str(project.bin / "pytest"), "-p", "no:cacheprovider", "-rA", env={"DATABASE_URL": ""})
+
+    assert PASSED.search(suite.stdout), suite.stdout[-3000:]
 
 
 ZAPPA_LOADS = """

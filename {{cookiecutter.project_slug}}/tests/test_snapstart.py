@@ -4,6 +4,9 @@ registry's order, a snapshot (here: fork), then every after-restore hook in each
 import json
 import os
 import random
+{%- if (cookiecutter | derived).tasks %}
+import sys
+{%- endif %}
 
 {% if cookiecutter.database == "postgresql" -%}
 import pytest
@@ -13,7 +16,14 @@ import snapshot_restore_py
 from django.db import connections
 {%- endif %}
 
+{%- if (cookiecutter | derived).tasks %}
+from django.test import override_settings
+{%- endif %}
+
 import lambda_function
+{%- if (cookiecutter | derived).tasks %}
+from config.lambda_tasks import LambdaBackend
+{%- endif %}
 from tests.lambda_events import EVENT_SOURCES, LambdaContext
 {%- if cookiecutter.database == "postgresql" %}
 
@@ -51,6 +61,22 @@ def test_snapshot_holds_no_database_connection(monkeypatch):
         if connection.connection is not None and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     ]
     assert still_open == []
+{%- endif %}
+
+{%- if (cookiecutter | derived).tasks %}
+
+
+@override_settings(TASKS={"default": {"BACKEND": "config.lambda_tasks.LambdaBackend", "OPTIONS": {"FUNCTION": "f"}}})
+def test_snapshot_holds_the_tasks_and_their_backend(monkeypatch):
+    from {{ (cookiecutter | derived).tasks_api }} import task_backends
+
+    monkeypatch.delitem(sys.modules, "{{ cookiecutter.project_slug }}.tasks", raising=False)
+    assert task_backends.all(initialized_only=True) == []  # as after init: nothing has enqueued yet
+
+    run_hooks(snapshot_restore_py.get_before_snapshot())
+
+    assert "{{ cookiecutter.project_slug }}.tasks" in sys.modules
+    assert [type(backend) for backend in task_backends.all(initialized_only=True)] == [LambdaBackend]
 {%- endif %}
 
 

@@ -123,12 +123,23 @@ def test_when_lambda_takes_no_task_the_endpoint_answers_503(client, webhook, set
     assert response.json() == {"{{ error_key }}": "the event could not be queued; try again"}
 
 
-def deliver(event: dict) -> dict:
+@pytest.fixture
+{%- if cookiecutter.database == "postgresql" %}
+def deliver(transactional_db):
+    """What Lambda does with an asynchronous invocation: the event, after its JSON round trip, to the handler.
+    A task opens and closes database connections as a request does, so it runs outside a test transaction."""
+{%- else %}
+def deliver():
     """What Lambda does with an asynchronous invocation: the event, after its JSON round trip, to the handler."""
-    return lambda_function.lambda_handler(json.loads(json.dumps(event)), LambdaContext())
+{%- endif %}
+
+    def handle(event: dict) -> dict:
+        return lambda_function.lambda_handler(json.loads(json.dumps(event)), LambdaContext())
+
+    return handle
 
 
-def test_the_handler_runs_the_task_lambda_delivers(lambda_api, webhook):
+def test_the_handler_runs_the_task_lambda_delivers(lambda_api, webhook, deliver):
     delivery = deliver_webhook.enqueue({"order": 42})
 
     outcome = deliver(json.loads(lambda_api.requests[0]["body"]))
@@ -141,7 +152,7 @@ def test_the_handler_runs_the_task_lambda_delivers(lambda_api, webhook):
     assert received["headers"]["content-type"] == "application/json"
 
 
-def test_a_failed_delivery_fails_the_invocation_and_a_retry_keeps_its_id(lambda_api, settings, caplog):
+def test_a_failed_delivery_fails_the_invocation_and_a_retry_keeps_its_id(lambda_api, settings, caplog, deliver):
     with Recorder(lambda request: (500, b"down")) as receiver:
         settings.WEBHOOK_URL = receiver.url
         delivery = deliver_webhook.enqueue({"order": 42})
@@ -156,7 +167,7 @@ def test_a_failed_delivery_fails_the_invocation_and_a_retry_keeps_its_id(lambda_
     assert [record.status for record in failures] == ["FAILED", "FAILED"]
 
 
-def test_an_event_naming_anything_but_a_task_runs_nothing():
+def test_an_event_naming_anything_but_a_task_runs_nothing(deliver):
     event = {"task": {"id": "x", "path": "os.system", "args": ["id"], "kwargs": {}, "backend": "default"}}
     event["task"]["enqueued_at"] = datetime.now(UTC).isoformat()
 
@@ -164,7 +175,7 @@ def test_an_event_naming_anything_but_a_task_runs_nothing():
         deliver(event)
 
 
-def test_a_task_logs_its_outcome(lambda_api, webhook, caplog):
+def test_a_task_logs_its_outcome(lambda_api, webhook, caplog, deliver):
     caplog.set_level("INFO")
     delivery = deliver_webhook.enqueue({"order": 42})
 

@@ -64,9 +64,13 @@ def access_log_rows(health: dict, row: dict) -> tuple[list[list[str]], str]:
         rows.append([f"ours, {name}, with the access line", *p50_p99(result["with"]), f"{ratio:.2f} vs without"])
         rows.append([f"ours, {name}, without it", *p50_p99(result["without"]), "–"])
     costs = [result["with"]["p50_us"] / result["without"]["p50_us"] - 1 for result in (health, row)]
+    added_us = [result["with"]["p50_us"] - result["without"]["p50_us"] for result in (health, row)]
     note = (
         f"The access line (one JSON log line per request) costs {costs[0]:+.1%} on the fastest path and "
-        f"{costs[1]:+.1%} on a row read (p50, with against without, same process)."
+        f"{costs[1]:+.1%} on a row read (p50, with against without, same process): {added_us[0]:.0f} and "
+        f"{added_us[1]:.0f} µs, the price of one record through Python's logging and the runtime's JSON format. "
+        "Lambda bills duration in whole milliseconds; a log_level of WARNING in zappa_settings.json leaves the "
+        "line out."
     )
     return rows, note
 

@@ -97,7 +97,7 @@ class StandIn:
 
     def invocations(self) -> list[dict[str, Any]]:
         """Every attempt the stand-in ran: function, qualifier, version, event, error type, invocation type
-        (``Event`` or ``RequestResponse``), request ID and attempt (1, 2, 3)."""
+        (``Event`` or ``RequestResponse``), request ID, attempt (1, 2, 3) and the last 4 KB of its log."""
         with urllib.request.urlopen(self.url + HISTORY_PATH, timeout=10) as response:
             return json.load(response)
 

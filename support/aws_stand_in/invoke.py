@@ -102,6 +102,7 @@ class Invoker:
                 "invocation_type": invocation_type,
                 "request_id": invocation.request_id,
                 "attempt": attempt,
+                "log": log_tail(log),  # what the attempt logged, as LogType=Tail returns it (its last 4 KB)
             }
         )
         return invocation, log

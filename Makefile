@@ -1,5 +1,6 @@
 # cookiecutter-django-lambda: `make serve` starts the generator site, `make test` runs every test.
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -10,8 +11,8 @@ $(BIN)/.installed: requirements.txt generator_service/requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-serve: $(BIN)/.installed  ## the generator site on http://127.0.0.1:8000
-	$(BIN)/uvicorn generator_service.main:app --host 127.0.0.1 --port 8000
+serve: $(BIN)/.installed  ## the generator site on http://127.0.0.1:$(PORT) (8000 unless given)
+	$(BIN)/uvicorn generator_service.main:app --host 127.0.0.1 --port $(PORT)
 
 bake: $(BIN)/.installed  ## render the template with its defaults into build/
 	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir build .

@@ -14,7 +14,8 @@ project_slug of ``..`` would make cookiecutter delete the output folder's
 parent when the hook fails.
 
 It also gives templates ``template_url``, where the template is published
-(option_rules.TEMPLATE_URL), and ``template_dir``, the absolute path of this template,
+(option_rules.TEMPLATE_URL), ``cruft_install``, the line that installs cruft
+(option_rules.CRUFT_INSTALL), and ``template_dir``, the absolute path of this template,
 which the hooks need to import option_rules/ (cookiecutter's ``_repo_dir`` is
 relative when the template is given as a relative path), and the ``derived``
 filter: the facts that depend on several options
@@ -41,7 +42,16 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-from option_rules import TEMPLATE_URL, as_bool, as_int, derived_facts, is_active, load_template_options, validate
+from option_rules import (
+    CRUFT_INSTALL,
+    TEMPLATE_URL,
+    as_bool,
+    as_int,
+    derived_facts,
+    is_active,
+    load_template_options,
+    validate,
+)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
@@ -80,6 +90,7 @@ class TemplateGuard(Extension):
         self.trusted_sources, self.trusted_tags = _trusted_sources()
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
         environment.globals["template_url"] = TEMPLATE_URL
+        environment.globals["cruft_install"] = CRUFT_INSTALL
         environment.filters["checked_project_dir"] = checked_project_dir
         environment.filters["derived"] = derived_facts  # {%- set facts = cookiecutter | derived -%}
         environment.filters["measured"] = measured  # {%- set measured = cookiecutter | measured -%}

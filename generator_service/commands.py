@@ -7,6 +7,7 @@ import shlex
 from typing import Any
 from urllib.parse import urlencode
 
+import option_rules
 from generator_service.archive import DEFAULT_FORMAT, file_name
 from generator_service.values import non_default
 
@@ -25,14 +26,17 @@ def curl_command(
     resolved: dict[str, Any], base_url: str, archive_format: str = DEFAULT_FORMAT, as_json: bool = False
 ) -> str:
     """curl downloading the project of these options: the ones that differ from the defaults in the
-    query string, or as a JSON body."""
+    query string, or as a JSON body. A refusal (422) fails the command and is shown: ``--fail-with-body``
+    keeps the site's answer, in the output file (``-f`` would drop it), which ``cat`` then prints."""
     changed = non_default(resolved)
     url = base_url.rstrip("/") + "/api/generate"
-    output = f"curl -fL -o {file_name(resolved['project_slug'], archive_format)}"
+    archive = file_name(resolved["project_slug"], archive_format)
+    output, on_failure = f"curl --fail-with-body -sSL -o {archive}", f"|| (cat {archive}; false)"
     if as_json:
-        return f"{output} -H 'Content-Type: application/json' -d {_quoted(json.dumps(changed))} {_quoted(url)}"
+        body = _quoted(json.dumps(changed))
+        return f"{output} -H 'Content-Type: application/json' -d {body} {_quoted(url)} {on_failure}"
     query = urlencode({"format": archive_format, **{name: as_text(value) for name, value in changed.items()}})
-    return f"{output} {_quoted(url + '?' + query)}"
+    return f"{output} {_quoted(url + '?' + query)} {on_failure}"
 
 
 def _quoted(text: str) -> str:
@@ -42,12 +46,13 @@ def _quoted(text: str) -> str:
 
 def commands(resolved: dict[str, Any], base_url: str, template_url: str) -> dict[str, str]:
     """The cookiecutter, cruft and curl commands that produce the same project (cruft's, and the download,
-    with the .cruft.json that `cruft update` needs)."""
+    with the .cruft.json that `cruft update` needs). cruft's begins with the line that installs a cruft that
+    can update."""
     changed = non_default(resolved)
     pairs = " ".join(shlex.quote(f"{name}={as_text(value)}") for name, value in changed.items())
     extra_context = f" --extra-context {_quoted(json.dumps(changed))}" if changed else ""
     return {
         "cookiecutter": f"cookiecutter {template_url} --no-input {pairs}".rstrip(),
-        "cruft": f"cruft create {template_url} --no-input{extra_context}",
+        "cruft": f"{option_rules.CRUFT_INSTALL}\ncruft create {template_url} --no-input{extra_context}",
         "curl": curl_command(resolved, base_url),
     }

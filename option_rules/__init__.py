@@ -11,6 +11,7 @@ pre_gen hook runs in whatever interpreter runs cookiecutter.
 """
 
 from option_rules.catalogue import (
+    CRUFT_INSTALL,
     GROUPS,
     RULES,
     TEMPLATE_DIR,
@@ -25,6 +26,7 @@ from option_rules.validation import validate
 from option_rules.values import as_bool, as_int, split_ids
 
 __all__ = [
+    "CRUFT_INSTALL",
     "GROUPS",
     "RULES",
     "TEMPLATE_DIR",

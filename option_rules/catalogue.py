@@ -27,6 +27,9 @@ from option_rules.values import as_bool
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # Where the template is published: the site's default GENERATOR_TEMPLATE_URL, and the generated README's link.
 TEMPLATE_URL = "https://github.com/cookiecutter-django-lambda/cookiecutter-django-lambda"
+# How users install cruft, on the site's page and in both READMEs. typer 0.29 breaks `cruft update`'s
+# question (a click.Choice prompt fails an assertion), so it is held below that.
+CRUFT_INSTALL = "pip install cruft 'typer<0.29'   # typer 0.29 breaks cruft update's question"
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from option_rules.aws import UNAVAILABLE_IN
-from option_rules.catalogue import GROUPS, RULES, TEMPLATE_DIR, Rule, load_template_options
+from option_rules.catalogue import GROUPS, RULES, TEMPLATE_DIR, TEMPLATE_URL, Rule, load_template_options
 from option_rules.combinations import CONSTRAINTS
 from option_rules.effects import EFFECTS
 
 DOCUMENT = TEMPLATE_DIR / "docs" / "options.md"
-TEMPLATE_SOURCE = "gh:<org>/cookiecutter-django-lambda"
 # The command line the docs show; a test checks that the rules accept it.
 EXAMPLE = {
     "project_name": "Orders API",
@@ -41,6 +40,14 @@ The values are defined in [`cookiecutter.json`](../cookiecutter.json); what coun
 [`option_rules/`](../option_rules/), which the pre-generation hook and the generator site apply. An invalid
 value stops generation before any file is written, with `ERROR: <option>: <what is wrong>`.
 
+One kind of value gets cookiecutter's own error instead: a choice outside its list (`aws_region=mars-1`) or a
+boolean it can't read. cookiecutter refuses those while it reads the command line, before any of the
+template's code runs (`apply_overwrites_to_context`, since cookiecutter/cookiecutter#1496), and its CLI prints
+that `ValueError` with a traceback; the last line names the option and what it allows. The template can't
+shorten it in cookiecutter 2.7.1: a `pre_prompt` hook runs without the command line's values, and the
+template's guard and pre-generation hook run only afterwards. The generator site gives the one-line error for
+these values too.
+
 Give options on the command line to skip the questions:
 
 ```bash
@@ -56,7 +63,7 @@ GROUP_NOTES = {
 
 
 def example_command() -> str:
-    arguments = [f"cookiecutter {TEMPLATE_SOURCE} --no-input"]
+    arguments = [f"cookiecutter {TEMPLATE_URL} --no-input"]
     for name, value in EXAMPLE.items():
         text = _text_of(value)
         arguments.append(f'{name}="{text}"' if " " in text else f"{name}={text}")

@@ -15,6 +15,8 @@ from pathlib import Path
 from documented_commands import readme_commands
 from helpers import REPO_DIR
 
+from option_rules import CRUFT_INSTALL
+
 CRUFT = str(Path(sys.executable).with_name("cruft"))
 PROJECT_TEMPLATE = "{{cookiecutter.project_slug}}"
 # Commit B: a line the template adds to every project's .gitignore.
@@ -77,13 +79,13 @@ def cruft(arguments: list[str], project: Path, env: dict[str, str], check: bool 
     return run([CRUFT, *arguments], project, env, check=check)
 
 
-def update_as_documented(project: Path, env: dict[str, str]) -> None:
+def update_as_documented(project: Path, env: dict[str, str], cruft_bin: Path) -> None:
     """The generated README's "Updating from the template" commands, as written, answering cruft's
-    question with y; the install is left out: requirements.txt pins the same cruft and typer here."""
-    commands = [command.split("#")[0].strip() for command in readme_commands(project, "## Updating from the template")]
-    assert commands == ["pip install cruft 'typer<0.29'", "cruft check", "cruft update"]
-    path = {**env, "PATH": f"{Path(CRUFT).parent}{os.pathsep}{env['PATH']}"}
-    check, update = commands[1:]
+    question with y, with the cruft its install line put in ``cruft_bin`` (the documented_cruft fixture)."""
+    commands = readme_commands(project, "## Updating from the template")
+    assert commands[0] == CRUFT_INSTALL  # what documented_cruft ran
+    path = {**env, "PATH": f"{cruft_bin}{os.pathsep}{env['PATH']}"}
+    check, update = (command.split("#")[0].strip() for command in commands[1:])
     assert subprocess.run(["bash", "-c", check], cwd=project, env=path, capture_output=True).returncode != 0
     applied = subprocess.run(
         ["bash", "-c", update], cwd=project, env=path, input="y\n", capture_output=True, text=True, timeout=300

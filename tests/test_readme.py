@@ -4,13 +4,12 @@ and the curl example against it.
 Not run here, with the reason:
 
 - ``make test`` runs the suite this test is part of; CI runs it (.ci/run), so it is proven there.
-- ``pip install cookiecutter`` and ``cookiecutter gh:<org>/cookiecutter-django-lambda`` need GitHub and the
-  repository's published name; the same template goes through the real cookiecutter CLI in
-  tests/template/test_cli_hostile_input.py and tests/template/test_hooks.py, from this checkout.
-- ``pip install cruft 'typer<0.29'`` and ``cruft create https://github.com/<org>/cookiecutter-django-lambda``
-  need the user's environment and GitHub; requirements.txt pins cruft and typer, and
-  tests/template/test_cruft_update.py runs ``cruft create``, ``cruft check`` and ``cruft update`` on a throwaway
-  git copy of this checkout.
+- ``pip install cookiecutter`` and ``cookiecutter <TEMPLATE_URL>`` need GitHub and the repository's published
+  name; the same template goes through the real cookiecutter CLI in tests/template/test_cli_hostile_input.py
+  and tests/template/test_hooks.py, from this checkout.
+- ``cruft create <TEMPLATE_URL>`` needs GitHub; tests/template/test_cruft_update.py runs ``cruft create``,
+  ``cruft check`` and ``cruft update`` on a throwaway git copy of this checkout, with a cruft that the README's
+  install line (option_rules.CRUFT_INSTALL) put in a fresh venv.
 """
 
 from __future__ import annotations
@@ -26,23 +25,32 @@ from documented_commands import section, shell_commands
 from helpers import REPO_DIR, claimed_port, user_shell, wait_until_answering
 from template_updates import git_environment, template_release
 
+from generator_service.commands import curl_command
+from generator_service.values import resolve
+from option_rules import CRUFT_INSTALL, TEMPLATE_URL
+from support.ports import free_port
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # make serve takes port 8000
 
 NOT_RUN = {
     "make test",
     "pip install cookiecutter",
-    "cookiecutter gh:<org>/cookiecutter-django-lambda",
-    "pip install cruft 'typer<0.29'",
-    "cruft create https://github.com/<org>/cookiecutter-django-lambda",
+    f"cookiecutter {TEMPLATE_URL}",
+    CRUFT_INSTALL.split("#")[0].strip(),
+    f"cruft create {TEMPLATE_URL}",
 }
+# The site's own command for these options, as its page writes it.
+CURL_EXAMPLE = curl_command(resolve({"project_name": "Orders API"}), "http://127.0.0.1:8000")
 
 
-@pytest.fixture
-def fresh_copy(tmp_path) -> Path:
-    """The working tree as a clone would have it: a git checkout (the site reads its commit), no venv, no caches."""
-    copy = tmp_path / "cookiecutter-django-lambda"
+@pytest.fixture(scope="module")
+def fresh_copy(tmp_path_factory) -> Path:
+    """The working tree as a clone would have it: a git checkout (the site reads its commit), no venv, no caches.
+    One for the module: the venv its first `make serve` makes serves the second."""
+    base = tmp_path_factory.mktemp("clone")
+    copy = base / "cookiecutter-django-lambda"
     copy.mkdir()
-    template_release(copy, git_environment(tmp_path / "home"))
+    template_release(copy, git_environment(base / "home"))
     return copy
 
 
@@ -58,23 +66,50 @@ def test_every_readme_command_is_run_or_listed_with_its_reason():
     assert commands - NOT_RUN == {"make serve", CURL_EXAMPLE}
 
 
-CURL_EXAMPLE = "curl -fL -o orders_api.zip 'http://127.0.0.1:8000/api/generate?format=zip&project_name=Orders+API'"
+def test_the_readme_names_the_template_where_it_is_published():
+    text = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+
+    assert "<org>" not in text
+    assert CRUFT_INSTALL in readme_commands("## Use it")
+
+
+def serve(directory: Path, command: str, port: int) -> subprocess.Popen:
+    server = user_shell(command, directory)
+    wait_until_answering(f"http://127.0.0.1:{port}/", server, 900, command)
+    return server
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGINT)
+    server.communicate(timeout=30)
 
 
 def test_make_serve_then_the_curl_example(fresh_copy, tmp_path):
     assert "make serve" in [command.split("#")[0].strip() for command in readme_commands("## Develop")]
     assert CURL_EXAMPLE in readme_commands("## Use it")
+    refused, elsewhere = CURL_EXAMPLE.replace("project_name=Orders+API", "aws_region=mars-1"), tmp_path / "refused"
+    elsewhere.mkdir()
     with claimed_port(8000):
-        server = user_shell("make serve", fresh_copy)
+        server = serve(fresh_copy, "make serve", 8000)
         try:
-            wait_until_answering("http://127.0.0.1:8000/", server, 900, "make serve")
             download = subprocess.run(["bash", "-c", CURL_EXAMPLE], cwd=tmp_path, capture_output=True, text=True)
+            refusal = subprocess.run(["bash", "-c", refused], cwd=elsewhere, capture_output=True, text=True)
         finally:
-            os.killpg(server.pid, signal.SIGINT)
-            server.communicate(timeout=30)
+            stop(server)
 
     assert download.returncode == 0, download.stderr
     with zipfile.ZipFile(tmp_path / "orders_api.zip") as archive:
         names = archive.namelist()
     assert "orders_api/README.md" in names and "orders_api/zappa_settings.json" in names
     assert (fresh_copy / ".venv" / "bin" / "uvicorn").exists()  # made by make serve, from requirements.txt
+    # A refused value: the command fails, and the site's reason is on the terminal, not only curl's status.
+    assert refusal.returncode != 0
+    assert "returned error: 422" in refusal.stderr
+    assert "aws_region" in refusal.stdout and "us-east-1" in refusal.stdout, refusal.stdout
+
+
+def test_make_serve_on_another_port(fresh_copy):
+    """As the README's comment says."""
+    assert "PORT=8123" in " ".join(readme_commands("## Develop"))
+    port = free_port()
+    stop(serve(fresh_copy, f"make serve PORT={port}", port))

@@ -60,14 +60,14 @@ def test_download_records_what_cruft_create_records(tmp_path, template, env):
     assert json.loads(from_site)["context"]["cookiecutter"]["memory_size"] == "2048"
 
 
-def test_cruft_update_brings_the_next_release_to_a_download(tmp_path, template, env):
+def test_cruft_update_brings_the_next_release_to_a_download(tmp_path, template, env, documented_cruft):
     (tmp_path / "jobs").mkdir()
     download(template, tmp_path / "jobs", tmp_path)
     project = tmp_path / "downloaded_api"
     edit_project(project, env)
 
     release_b = release_change(template, env)
-    update_as_documented(project, env)
+    update_as_documented(project, env, documented_cruft)
 
     assert (project / ".gitignore").read_text(encoding="utf-8").endswith(TEMPLATE_CHANGE)
     assert (project / "README.md").read_text(encoding="utf-8").endswith(PROJECT_EDIT)

@@ -18,7 +18,7 @@ from template_updates import (
 )
 
 
-def test_cruft_update_brings_the_next_release_and_keeps_the_projects_edits(tmp_path):
+def test_cruft_update_brings_the_next_release_and_keeps_the_projects_edits(tmp_path, documented_cruft):
     env = git_environment(tmp_path / "home")
     template, projects = tmp_path / "cookiecutter-django-lambda", tmp_path / "projects"
     template.mkdir()
@@ -34,7 +34,7 @@ def test_cruft_update_brings_the_next_release_and_keeps_the_projects_edits(tmp_p
     assert cruft(["check"], project, env).returncode == 0  # nothing newer yet
 
     release_b = release_change(template, env)
-    update_as_documented(project, env)
+    update_as_documented(project, env, documented_cruft)
 
     assert (project / ".gitignore").read_text(encoding="utf-8").endswith(TEMPLATE_CHANGE)
     assert (project / "README.md").read_text(encoding="utf-8").endswith(PROJECT_EDIT)

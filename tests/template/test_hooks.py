@@ -94,3 +94,15 @@ def test_pre_gen_hook_itself_rejects_bad_values(tmp_path, capfd):
     errors = capfd.readouterr().err
     assert "ERROR: author_email: may only contain an address such as you@example.com" in errors
     assert "ERROR: vpc_subnet_ids: subnet-1 is not valid" in errors
+
+
+def test_a_value_outside_a_choice_gets_cookiecutters_own_error(tmp_path):
+    """docs/options.md says why this one is cookiecutter's ValueError, not the hook's one line."""
+    result = cookiecutter_cli(tmp_path, aws_region="mars-1")
+
+    assert result.returncode != 0
+    last_line = result.output.strip().splitlines()[-1]
+    assert last_line.startswith("ValueError: mars-1 provided for choice variable aws_region, but the choices are [")
+    assert "'eu-west-1'" in last_line
+    assert generated(tmp_path) == []
+    assert "`aws_region=mars-1`" in (REPO_DIR / "docs" / "options.md").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ The deploy section runs in test_deploy_rehearsal.py; nothing else in the README 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # runserver 
 LOCAL = "## Local development"
 RUNSERVER = "python manage.py runserver"
 SERVER = "http://127.0.0.1:8000"
+ECHO_CLAIM = re.compile(r"`POST /api/echo/` answers `(\{.+?\})`")  # "…" in it stands for what was sent
 
 BAKES = [
     pytest.param({}, id="postgresql-s3-snapstart"),
@@ -42,12 +44,15 @@ def interpreter_mapped(command: str, runtime: str) -> str:
     return command.replace(f"python{version} ", f"{runtime_python(runtime)} ", 1)
 
 
-def check_the_api(database: bool) -> None:
+def check_the_api(project: Path, database: bool) -> None:
     health = httpx.get(f"{SERVER}/health/")
     assert health.status_code == 200
     assert health.json() == ({"status": "ok", "database": "ok"} if database else {"status": "ok"})
-    echo = httpx.post(f"{SERVER}/api/echo/", json={"note": "hello"})
-    assert echo.json() == {"received": {"note": "hello"}}
+    sent = {"note": "hello"}
+    echo = httpx.post(f"{SERVER}/api/echo/", json=sent)
+    claim = ECHO_CLAIM.search((project / "README.md").read_text(encoding="utf-8"))
+    assert claim, "the README says what POST /api/echo/ answers"
+    assert echo.json() == json.loads(claim[1].replace("…", json.dumps(sent))) == {"received": sent}
     if database:
         notes = httpx.get(f"{SERVER}/api/notes/")
         assert notes.status_code == 200 and notes.json() == {"notes": []}
@@ -60,7 +65,7 @@ def run_local_development(project: Path, runtime: str, commands: list[str], data
         process = user_shell(script, project)
         try:
             wait_until_answering(f"{SERVER}/health/", process, 600, "the local development commands")
-            check_the_api(database)
+            check_the_api(project, database)
         finally:
             output = stop(process)
     return output
@@ -101,7 +106,7 @@ def test_local_development_tests_and_lint_run_as_written(project):
     if database:
         postgres = readme_commands(path, "### PostgreSQL")
         assert postgres[0] == f"createdb {context['project_slug']}"
-        run_local_development(path, runtime, [". .venv/bin/activate", *postgres, RUNSERVER], database)
+        run_local_development(path, runtime, [". .venv/bin/activate", *postgres], database)
         with psycopg.connect(f"{PG_DSN.rsplit('/', 1)[0]}/{context['project_slug']}") as connection:
             tables = connection.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
         assert tables > 0  # migrated into the database the README had the user create

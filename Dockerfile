@@ -23,7 +23,7 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 COPY generator_service/requirements.txt generator_service/requirements.txt
-RUN pip install --no-cache-dir -r generator_service/requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r generator_service/requirements.txt
 
 # What the site reads: itself, the rules and the template (deploy/lambda_package.py packages the same).
 COPY cookiecutter.json local_extensions.py ./

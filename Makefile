@@ -4,17 +4,27 @@ PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve bake test test-quick system-packages bench docs lint clean
+PIP_INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+# Locks for every Python the site runs on (3.11 up: this venv, the container's and Lambda's 3.13), with hashes.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
 
-$(BIN)/.installed: requirements.txt generator_service/requirements.txt
+.PHONY: serve bake test test-quick system-packages bench docs lint lock clean
+
+# The site alone (make serve); then the tooling on top (make test). Both from locks with hashes.
+$(BIN)/.site: generator_service/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r generator_service/requirements.txt
 	touch $@
 
-serve: $(BIN)/.installed  ## the generator site on http://127.0.0.1:$(PORT) (8000 unless given)
+$(BIN)/.installed: $(BIN)/.site requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+serve: $(BIN)/.site  ## the generator site on http://127.0.0.1:$(PORT) (8000 unless given)
 	$(BIN)/uvicorn generator_service.main:app --host 127.0.0.1 --port $(PORT)
 
-bake: $(BIN)/.installed  ## render the template with its defaults into build/
+bake: $(BIN)/.site  ## render the template with its defaults into build/
 	$(BIN)/cookiecutter --no-input --overwrite-if-exists --output-dir build .
 	@echo "Project in build/my_lambda_api - see its README.md"
 
@@ -35,12 +45,17 @@ system-packages:
 bench: $(BIN)/.installed system-packages  ## benchmarks against their baselines, written to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.run
 
-docs: $(BIN)/.installed  ## docs/options.md, written from the rules (a test fails while it is out of date)
+docs: $(BIN)/.site  ## docs/options.md, written from the rules (a test fails while it is out of date)
 	$(BIN)/python -m option_rules.reference --write
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The .in files say what is wanted; the locks keep their versions unless an .in file asks for another.
+lock: | $(BIN)/.installed  ## requirements.txt and generator_service/requirements.txt from their .in files
+	$(UV_COMPILE) generator_service/requirements.in -o generator_service/requirements.txt
+	$(UV_COMPILE) requirements.in -c generator_service/requirements.txt -o requirements.txt
 
 clean:
 	rm -rf build .cache

@@ -5,8 +5,8 @@ What goes in, at the zip's root (Lambda's /var/task, on sys.path):
 * what the site reads (``PACKAGED``): generator_service/, the rules, and the template itself, which is the
   repository's root: cookiecutter.json, hooks/, local_extensions.py, ``{{cookiecutter.project_slug}}/`` and
   docs/benchmarks.json, whose figures the generated README quotes;
-* generator_service/requirements.txt, installed as Linux x86_64 wheels for the runtime's Python (so the build
-  works on macOS too), without their scripts.
+* generator_service/requirements.txt, the site's lock, installed as Linux x86_64 wheels for the runtime's
+  Python (so the build works on macOS too), each checked against the lock's hashes, without their scripts.
 
 Bytecode is compiled by the runtime's own Python (``--python``, else ``python3.13`` on PATH or in pyenv) in
 ``unchecked-hash`` mode: Lambda's code folder is read-only, so Python could never cache what it compiles
@@ -137,6 +137,7 @@ def install_requirements(python: str) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     stamp.unlink(missing_ok=True)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
+    command += ["--require-hashes"]  # the lock's versions, each file checked against the lock's hashes
     command += ["--no-warn-conflicts"]  # with the running Python's own packages, which the package doesn't hold
     command += ["--only-binary=:all:", "--implementation", "cp", "--python-version", RUNTIME.removeprefix("python")]
     for platform in LINUX_PLATFORMS:

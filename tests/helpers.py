@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -178,3 +179,14 @@ def zip_files(content: bytes) -> dict[str, tuple[bytes, bool]]:
             info.filename.split("/", 1)[1]: (archive.read(info), bool((info.external_attr >> 16) & 0o111))
             for info in archive.infolist()
         }
+
+
+# A lock's entry: name==version, an environment marker perhaps ("; sys_platform == 'win32'"), its hash lines.
+LOCKED = re.compile(r"^([A-Za-z0-9._-]+)==(\S+)(?: ;[^\\\n]*)?((?: \\\n\s+--hash=sha256:[0-9a-f]{64})+)", re.MULTILINE)
+
+
+def locked_packages(lock: str) -> dict[str, tuple[str, str]]:
+    """Each package of one of this repository's locks (``make lock``), by its lower-case name: its version and
+    its hash lines."""
+    text = (REPO_DIR / lock).read_text(encoding="utf-8")
+    return {name.lower(): (version, hashes) for name, version, hashes in LOCKED.findall(text)}

@@ -80,7 +80,7 @@ def test_the_readmes_path_table_names_every_room_and_only_what_exists():
     named |= {path.rstrip("/") for row in table.splitlines() for path in re.findall(r"^\| `[^`]+`, `([^`]+)`", row)}
     tracked = subprocess.run(["git", "ls-files"], cwd=REPO_DIR, capture_output=True, text=True, check=True).stdout
     top_level = {path.split("/")[0] for path in tracked.splitlines() if not path.startswith(".")}
-    everyday = {"README.md", "CHANGELOG.md", "Makefile", "pyproject.toml", "requirements.txt"}
+    everyday = {"README.md", "CHANGELOG.md", "Makefile", "pyproject.toml", "requirements.in", "requirements.txt"}
 
     assert all((REPO_DIR / path).exists() for path in named), named
     assert top_level - everyday - {path.split("/")[0] for path in named} == set()

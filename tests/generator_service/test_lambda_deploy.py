@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 from documented_commands import section, shell_commands
-from helpers import REPO_DIR, runtime_python
+from helpers import REPO_DIR, locked_packages, runtime_python
 
 from deploy.lambda_package import PACKAGED
 from generator_service.config import Settings
@@ -120,6 +120,21 @@ def test_the_package_holds_the_site_the_template_and_bytecode_lambda_uses(packag
     assert not any(name.endswith(".pyc") and "{{cookiecutter" in name for name in names)
     assert (pyc[:4].hex(), int.from_bytes(pyc[4:8], "little")) == (magic, 0b01)  # Python 3.13's, never re-checked
     assert manage.external_attr >> 16 & 0o777 == 0o755  # generated projects keep their executables
+
+
+@pytest.mark.slow
+def test_the_package_holds_exactly_the_sites_lock(package):
+    """The versions generator_service/requirements.txt pins, every one, and no other: two builds of one commit
+    hold the same packages."""
+    with zipfile.ZipFile(package) as archive:
+        dist_infos = {name.split("/")[0] for name in archive.namelist() if ".dist-info/" in name}
+    packaged = {
+        re.sub(r"[-_.]+", "-", name).lower(): version
+        for name, version in (folder.removesuffix(".dist-info").rsplit("-", 1) for folder in dist_infos)
+    }
+
+    locked = {name: version for name, (version, _) in locked_packages("generator_service/requirements.txt").items()}
+    assert packaged == {re.sub(r"[-_.]+", "-", name): version for name, version in locked.items()}
 
 
 def invoke_event(path: str, query: str = "", host: str = "abc123.execute-api.eu-west-1.amazonaws.com") -> bytes:

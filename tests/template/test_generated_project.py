@@ -18,6 +18,7 @@ import pytest
 from combinations import PAIRWISE
 from generated_project import Project
 
+from option_rules.names import check_slug
 from support.postgres import database_url
 
 pytestmark = pytest.mark.slow
@@ -52,6 +53,19 @@ def test_a_database_project_passes_its_suite_on_sqlite(cookies_session):
     suite = project.run(str(project.bin / "pytest"), "-p", "no:cacheprovider", "-rA", env={"DATABASE_URL": ""})
 
     assert PASSED.search(suite.stdout), suite.stdout[-3000:]
+
+
+@pytest.mark.parametrize("values", PAIRWISE)
+def test_no_module_the_project_installs_is_accepted_as_its_slug(cookies_session, values):
+    """A project package named like an installed module shadows it: a slug `six` breaks botocore's imports."""
+    result = cookies_session.bake(extra_context=values)
+    assert result.exit_code == 0, result.exception
+    project = Project(Path(result.project_path), result.context)
+    (site_packages,) = project.venv.glob("lib/python3.*/site-packages")
+    modules = {re.sub(r"(\.cpython.*|\.abi3)?\.(py|so)$", "", path.name) for path in site_packages.iterdir()}
+    slug_shaped = {name for name in modules if re.fullmatch(r"[a-z][a-z0-9_]*", name)}
+
+    assert {name for name in slug_shaped if check_slug(name) is None} == set()
 
 
 ZAPPA_LOADS = """

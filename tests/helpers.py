@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,6 +67,17 @@ def user_shell(script: str, cwd: Path) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
+
+
+def interrupt(process: subprocess.Popen) -> str:
+    """Ctrl-C to a user_shell, as a user stops a server; its output. A server still up a minute later (a loaded
+    machine) is killed, or it would hold its port for every later test; the test fails on its own findings."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        return process.communicate(timeout=60)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        return process.communicate()[0]
 
 
 def port_answers(port: int) -> bool:

@@ -14,15 +14,13 @@ Not run here, with the reason:
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from documented_commands import section, shell_commands
-from helpers import REPO_DIR, claimed_port, user_shell, wait_until_answering
+from helpers import REPO_DIR, claimed_port, interrupt, user_shell, wait_until_answering
 from template_updates import git_environment, template_release
 
 from generator_service.commands import curl_command
@@ -79,11 +77,6 @@ def serve(directory: Path, command: str, port: int) -> subprocess.Popen:
     return server
 
 
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGINT)
-    server.communicate(timeout=30)
-
-
 def test_make_serve_then_the_curl_example(fresh_copy, tmp_path):
     assert "make serve" in [command.split("#")[0].strip() for command in readme_commands("## Develop")]
     assert CURL_EXAMPLE in readme_commands("## Use it")
@@ -95,7 +88,7 @@ def test_make_serve_then_the_curl_example(fresh_copy, tmp_path):
             download = subprocess.run(["bash", "-c", CURL_EXAMPLE], cwd=tmp_path, capture_output=True, text=True)
             refusal = subprocess.run(["bash", "-c", refused], cwd=elsewhere, capture_output=True, text=True)
         finally:
-            stop(server)
+            interrupt(server)
 
     assert download.returncode == 0, download.stderr
     with zipfile.ZipFile(tmp_path / "orders_api.zip") as archive:
@@ -114,4 +107,4 @@ def test_make_serve_on_another_port(fresh_copy):
     """As the README's comment says."""
     assert "PORT=8123" in " ".join(readme_commands("## Develop"))
     port = free_port()
-    stop(serve(fresh_copy, f"make serve PORT={port}", port))
+    interrupt(serve(fresh_copy, f"make serve PORT={port}", port))

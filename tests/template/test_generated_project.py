@@ -18,6 +18,7 @@ import pytest
 from combinations import PAIRWISE
 from generated_project import Project
 
+from option_rules import RULES
 from option_rules.names import check_slug
 from support.postgres import database_url
 
@@ -63,7 +64,7 @@ def test_no_module_the_project_installs_is_accepted_as_its_slug(cookies_session,
     project = Project(Path(result.project_path), result.context)
     (site_packages,) = project.venv.glob("lib/python3.*/site-packages")
     modules = {re.sub(r"(\.cpython.*|\.abi3)?\.(py|so)$", "", path.name) for path in site_packages.iterdir()}
-    slug_shaped = {name for name in modules if re.fullmatch(r"[a-z][a-z0-9_]*", name)}
+    slug_shaped = {name for name in modules if re.fullmatch(RULES["project_slug"].pattern, name)}
 
     assert {name for name in slug_shaped if check_slug(name) is None} == set()
 

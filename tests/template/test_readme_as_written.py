@@ -12,11 +12,8 @@ The deploy section runs in test_deploy_rehearsal.py; nothing else in the README 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import httpx2 as httpx
 import psycopg
 import pytest
 from documented_commands import readme_commands
-from helpers import PG_DSN, claimed_port, runtime_python, user_shell, wait_until_answering
+from helpers import PG_DSN, claimed_port, interrupt, runtime_python, user_shell, wait_until_answering
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # runserver takes port 8000
 
@@ -67,19 +64,8 @@ def run_local_development(project: Path, runtime: str, commands: list[str], data
             wait_until_answering(f"{SERVER}/health/", process, 600, "the local development commands")
             check_the_api(project, database)
         finally:
-            output = stop(process)
+            output = interrupt(process)
     return output
-
-
-def stop(process: subprocess.Popen) -> str:
-    """Ctrl-C, as a user stops runserver. A server still up a minute later (a loaded machine) is killed, or it
-    would hold port 8000 for every later test; the test fails on its own findings, not on this."""
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        return process.communicate(timeout=60)[0]
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        return process.communicate()[0]
 
 
 @pytest.fixture

@@ -233,6 +233,7 @@ def prime_before_snapshot() -> None:
     import_module("{{ cookiecutter.project_slug }}.tasks")
 {%- endif %}
     connections.close_all()
+    gc.freeze()  # as after init: what priming made lives as long, and the collector need not scan it again
 
 
 def reseed_after_restore() -> None:

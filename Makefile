@@ -1,5 +1,6 @@
 # cookiecutter-django-lambda: `make serve` starts the generator site, `make test` runs every test.
 PYTHON ?= python3
+HERE := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
 PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -52,10 +53,13 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The .in files say what is wanted; the locks keep their versions unless an .in file asks for another.
-lock: | $(BIN)/.installed  ## requirements.txt and generator_service/requirements.txt from their .in files
-	$(UV_COMPILE) generator_service/requirements.in -o generator_service/requirements.txt
-	$(UV_COMPILE) requirements.in -c generator_service/requirements.txt -o requirements.txt
+# The .in files say what is wanted; the locks keep their versions unless an .in file asks for another,
+# or `make lock UPGRADE=--upgrade` moves every unpinned package to its newest release.
+# The template's: one uv lock per runtime and Django version, each bake's uv.lock cut from it (option_rules/).
+lock: | $(BIN)/.installed  ## requirements.txt, generator_service/requirements.txt and option_rules/locks/
+	$(UV_COMPILE) $(UPGRADE) generator_service/requirements.in -o generator_service/requirements.txt
+	$(UV_COMPILE) $(UPGRADE) requirements.in -c generator_service/requirements.txt -o requirements.txt
+	cd $(HERE) && $(abspath $(BIN))/python -m support.template_locks $(UPGRADE) --directory $(CURDIR)/option_rules/locks
 
 clean:
 	rm -rf build .cache

@@ -19,7 +19,9 @@ It also gives templates ``template_url``, where the template is published
 which the hooks need to import option_rules/ (cookiecutter's ``_repo_dir`` is
 relative when the template is given as a relative path), and the ``derived``
 filter: the facts that depend on several options
-(``option_rules.derived_facts``), written once for every file.
+(``option_rules.derived_facts``), written once for every file. The ``requirements`` filter gives
+pyproject.toml the bake's pins (option_rules.dependencies), and ``uv_lock`` its uv.lock
+(option_rules.uv_lock).
 
 The ``measured`` filter gives the generated README the benchmark figures
 (docs/benchmarks.json, written by ``make bench``) of the benchmarked option
@@ -52,6 +54,8 @@ from option_rules import (
     load_template_options,
     validate,
 )
+from option_rules.dependencies import UV_VERSION, project_pins
+from option_rules.uv_lock import cut_lock
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
@@ -91,9 +95,12 @@ class TemplateGuard(Extension):
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
         environment.globals["template_url"] = TEMPLATE_URL
         environment.globals["cruft_install"] = CRUFT_INSTALL
+        environment.globals["uv_version"] = UV_VERSION  # the uv generated CI runs
         environment.filters["checked_project_dir"] = checked_project_dir
         environment.filters["derived"] = derived_facts  # {%- set facts = cookiecutter | derived -%}
         environment.filters["measured"] = measured  # {%- set measured = cookiecutter | measured -%}
+        environment.filters["requirements"] = project_pins  # pyproject.toml's pins
+        environment.filters["uv_lock"] = cut_lock  # uv.lock: {{ cookiecutter | uv_lock }}
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         # Files of the template are loaded by name; strings come from values and paths.

@@ -18,7 +18,7 @@ from support.interpreters import required_runtime_python
 from support.lambda_runtime import runtime_dir
 from support.paths import CACHE_DIR, REPO_DIR
 from support.postgres import database_url
-from support.venvs import project_venv
+from support.venvs import BUILD_PACKAGE, project_environment, project_venv
 
 BENCH_DIR = CACHE_DIR / "bench"
 RUNTIME = "python3.13"
@@ -127,7 +127,7 @@ def our_package(name: str, values: dict, default_python: str) -> Package:
     if not reuse(zip_path):
         project = bake(values, python)
         venv = project_venv(project, python)
-        run([str(venv / "bin" / "python"), "scripts/build_package.py", "production"], cwd=project)
+        run(BUILD_PACKAGE, project, project_environment(venv))
     code_dir = unzip_like_lambda(zip_path, BENCH_DIR / "code" / name)
     return Package(
         name, zip_path, "lambda_function.lambda_handler", code_dir, python, values, bool(values.get("use_vpc"))

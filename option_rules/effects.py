@@ -15,7 +15,7 @@ EFFECTS: dict[str, str] = {
     "them for the account before the first deploy.",
     "python_runtime": "Lambda runtime; the CI's and the build's Python version (bytecode only works on the version "
     "that compiled it).",
-    "django_version": "Pinned Django release in `requirements/production.txt`; 5.2 is the long-term support release "
+    "django_version": "Pinned Django release in `pyproject.toml` (and `uv.lock`); 5.2 is the long-term support release "
     "(supported until April 2028).",
     "api_framework": "How the API under `/api/` is written; `/health/` stays a plain view. `none`: plain Django "
     "views (`views.py`), no OpenAPI schema. `ninja`: Django Ninja routes with typed schemas (`api.py`). `drf`: Django "
@@ -77,12 +77,12 @@ EFFECTS: dict[str, str] = {
     "(private, encrypted, HTTPS only, leftovers expire after 7 days), shared by the stages; the destroy command "
     "deletes it with the last stage.",
     "ci_tool": "A pipeline with ruff, the tests against a PostgreSQL service and, on `main`, the README's deploy "
-    "command (`python scripts/deploy.py production`) run by a role it assumes through OIDC: no stored keys. "
+    "command (`uv run scripts/deploy.py production`) run by a role it assumes through OIDC: no stored keys. "
     "`github_actions`: `.github/workflows/ci.yml`; only the repository's `production` environment may assume the "
     "role. `gitlab_ci`: `.gitlab-ci.yml`; the deploy job asks for an `id_tokens` token (audience "
     "`sts.amazonaws.com`), and only a job of the project's `main` branch may assume the role (the token's `sub` "
     "claim; IAM can test no other claim of a GitLab token, so GitLab's protection of `main`, which the README has "
-    "you keep, decides who may push there). `python scripts/ci_access.py production` creates that role "
+    "you keep, decides who may push there). `uv run scripts/ci_access.py production` creates that role "
     "(`deploy/ci-access.yaml`, which holds the trust policy): it may release the app but not change IAM.",
     "tasks": "Django's Tasks API (`@task`, `.enqueue()`; on Django 5.2 through the `django-tasks` backport, which has "
     "the same API) with a backend, `config/lambda_tasks.py`, that runs each task in the function itself: `enqueue()` "

@@ -68,10 +68,12 @@ def gitlab_job(project: Path, job: str) -> GitLabJob:
     """One job of .gitlab-ci.yml."""
     pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     default = pipeline.get("default", {})
-    assert "before_script" not in default and "after_script" not in default, "commands the test would miss"
     spec = pipeline[job]
+    assert "before_script" not in spec and "after_script" not in spec, "commands the test would miss"
+    # The runner runs before_script and script in one shell; after_script follows, in another.
+    lines = [*default.get("before_script", []), *spec["script"], *default.get("after_script", [])]
     return GitLabJob(
-        script=[line.strip() for line in spec["script"]],
+        script=[line.strip() for line in lines],
         variables={**pipeline.get("variables", {}), **spec.get("variables", {})},
         spec=spec,
     )

@@ -4,7 +4,6 @@ Lambda environments, archives. What benchmarks need as well lives in support/, f
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -31,7 +30,7 @@ from support.lambda_runtime import runtime_dir as lambda_runtime  # noqa: F401 -
 from support.locks import exclusive
 from support.paths import CACHE_DIR, REPO_DIR
 from support.postgres import PG_DSN  # noqa: F401 - re-exported
-from support.venvs import project_venv  # noqa: F401 - re-exported
+from support.venvs import locked_packages_key, project_environment, project_venv  # noqa: F401 - re-exported
 
 # What Lambda passes to the runtime for the log format scripts/deploy.py sets (LoggingConfig).
 LAMBDA_JSON_LOGS = {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}
@@ -136,9 +135,8 @@ def lambda_environment(project: Path, **secrets: str) -> dict[str, str]:
 
 
 def lambda_requirements_cache(project: Path, runtime: str) -> Path:
-    """Where the Linux wheels of a production.txt for a runtime are kept between bakes."""
-    requirements = (project / "requirements" / "production.txt").read_bytes()
-    return CACHE_DIR / "lambda-requirements" / hashlib.sha256(requirements + runtime.encode()).hexdigest()[:16]
+    """Where the Linux wheels of a uv.lock's packages for a runtime are kept between bakes."""
+    return CACHE_DIR / "lambda-requirements" / f"{locked_packages_key(project)}-{runtime}"
 
 
 def reuse_lambda_requirements(project: Path, runtime: str) -> None:

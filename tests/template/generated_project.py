@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from helpers import lambda_environment, run, runtime_python
+from helpers import lambda_environment, project_environment, run, runtime_python
 
 from support.venvs import project_venv
 
@@ -35,6 +35,6 @@ class Project:
         return lambda_environment(self.path, **given)
 
     def run(self, *command: str, env: dict | None = None, timeout: int = 600):
-        full_env = {**os.environ, **(env or {}), "VIRTUAL_ENV": str(self.venv)}
-        full_env["PATH"] = f"{self.bin}:{os.environ['PATH']}"
-        return run(list(command), cwd=self.path, env=full_env, timeout=timeout)
+        """A command in the project, its venv active (`uv run` uses it too)."""
+        environment = project_environment(self.venv, {**os.environ, **(env or {})})
+        return run(list(command), cwd=self.path, env=environment, timeout=timeout)

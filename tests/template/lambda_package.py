@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import api_gateway_event, lambda_runtime, project_venv, run, runtime_python
+from helpers import api_gateway_event, lambda_runtime, project_environment, project_venv, run, runtime_python
 
 from support.drivers import LAMBDA_PACKAGE_DRIVER
 from support.events import api_host
+from support.venvs import BUILD_PACKAGE
 
 
 @dataclass
@@ -38,9 +39,8 @@ def build_package(project: Path, context: dict, environment: dict[str, str]) -> 
     """The production package, built by the project's script with the environment's variables added."""
     python = runtime_python(context["python_runtime"])
     venv = project_venv(project, python)
-    env = {**os.environ, **environment, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
-    command = [str(venv / "bin" / "python"), "scripts/build_package.py", "production"]
-    done = run(command, cwd=project, env=env, timeout=900)
+    env = project_environment(venv, {**os.environ, **environment})
+    done = run(BUILD_PACKAGE, cwd=project, env=env, timeout=900)
     return Build(project, context, python, project / ".zappa-build" / "production.zip", done.stdout + done.stderr)
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from deployed_state import SERVING_ALIAS, Deployment
-from helpers import project_venv, runtime_python
+from helpers import project_environment, project_venv, runtime_python
 
 from support.aws_stand_in import StandIn
 
@@ -29,7 +29,7 @@ class Rehearsal:
         self.project, self.context, self.aws = project, context, aws
         self.database_url = database_url
         venv = project_venv(project, runtime_python(context["python_runtime"]))
-        self.env = {**aws.env(os.environ), "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+        self.env = project_environment(venv, aws.env(os.environ))
         self.deployment = Deployment(
             aws, context["aws_region"], f"{context['project_slug'].replace('_', '-')}-production"
         )

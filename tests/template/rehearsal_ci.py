@@ -41,6 +41,7 @@ from support.aws_stand_in import ACCOUNT_ID, DUMMY_CREDENTIALS
 RUNNER_ACTIONS = {
     "actions/checkout@v4": "the baked project is the checkout",
     "actions/setup-python@v5": "the project's venv runs the runtime's Python",
+    "astral-sh/setup-uv@v6": "the suite's uv (the version the lock names) is on the rehearsal's PATH",
     "aws-actions/configure-aws-credentials@v4": "the deploy role's session, from AssumeRoleWithWebIdentity",
 }
 # A GitHub repository the baked project is pushed to, as the README's pipeline section expects.
@@ -78,7 +79,7 @@ def grant_ci_access(rehearsal: Rehearsal) -> tuple[str | None, dict[str, str] | 
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run(["git", "remote", "add", "origin", repository], cwd=project, check=True)
     commands = readme_commands(project, PIPELINE_HEADING)
-    assert commands == ["python scripts/ci_access.py production"]
+    assert commands == ["uv run scripts/ci_access.py production"]
     output = rehearsal.run(commands[0])
     role_arn = re.search(r"AWS_DEPLOY_ROLE_ARN to\n\s+(arn:aws:iam::\d+:role/\S+)", output).group(1)
     check_trust(rehearsal, role_arn, repository.removeprefix("https://github.com/").removesuffix(".git"))
@@ -301,7 +302,7 @@ def rehearse_gitlab(rehearsal: Rehearsal) -> None:
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run(["git", "remote", "add", "origin", remote], cwd=project, check=True)
     commands = readme_commands(project, PIPELINE_HEADING)
-    assert commands == ["python scripts/ci_access.py production"]
+    assert commands == ["uv run scripts/ci_access.py production"]
     output = rehearsal.run(commands[0])
     assert f"for {project_path} on {gitlab_url}" in output, output  # read from the origin remote
     role_arn = re.search(r"AWS_DEPLOY_ROLE_ARN, set to\n\s+(arn:aws:iam::\d+:role/\S+)", output).group(1)

@@ -140,7 +140,7 @@ def check_tasks(rehearsal: Rehearsal, api: Api, receiver: WebhookReceiver, outpu
     """A task delivered; a task retried into the dead-letter queue, listed and sent again by the README's commands."""
     context = rehearsal.context
     commands = readme_commands(rehearsal.project, OPERATING_HEADING)
-    listing = "python scripts/failed_events.py production"
+    listing = "uv run scripts/failed_events.py production"
     assert commands == [listing, f"{listing} --retry"]
     if not tasks_on(context):
         assert api.request("POST", "/api/events/", json.dumps({"order": 1}))[0]["statusCode"] == 404

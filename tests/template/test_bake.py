@@ -17,6 +17,7 @@ from combinations import PAIRWISE, PAIRWISE_VALUES, REGIONAL, regions
 from documented_commands import readme_commands, shell_commands
 
 from option_rules import validate
+from option_rules.dependencies import UV_VERSION
 from support.venvs import tool_venv
 
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
@@ -164,12 +165,15 @@ def test_files_follow_the_options(baked):
     for name, present in expected.items():
         assert (project / name).exists() is present, name
 
-    requirements = (project / "requirements" / "production.txt").read_text()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    requirements = " ".join(pyproject["project"]["dependencies"])
     assert ("psycopg" in requirements) is (context["database"] == "postgresql")
     assert ("django-storages" in requirements) is (context["storage"] == "s3")
     assert f"Django=={context['django_version']}." in requirements
     # Django 6 has the Tasks API; 5.2 gets it from the backport.
     assert ("django-tasks==" in requirements) is (tasks_on(context) and context["django_version"] == "5.2")
+    assert not any(name in requirements for name in ("pytest", "ruff", "zappa")), "tools stay out of the package"
+    assert pyproject["project"]["requires-python"] == f"=={context['python_runtime'].removeprefix('python')}.*"
     assert ('"django.contrib.admin"' in (project / "config/settings/base.py").read_text()) is context["use_admin"]
     assert app.is_dir()
 
@@ -242,13 +246,18 @@ def test_workflow_uses_the_runtime_and_oidc(baked):
         assert not workflow_path.exists()
         return
     workflow = yaml.safe_load(workflow_path.read_text())
-    assert workflow["env"]["PYTHON_VERSION"] == context["python_runtime"].removeprefix("python")
+    assert (project / ".python-version").read_text().strip() == context["python_runtime"].removeprefix("python")
+    for job in workflow["jobs"].values():  # the runtime's Python, the lock's uv, and the lock as it is
+        uses = {step["uses"].split("@")[0]: step.get("with", {}) for step in job["steps"] if "uses" in step}
+        assert uses["actions/setup-python"] == {"python-version-file": ".python-version"}
+        assert uses["astral-sh/setup-uv"]["version"] == UV_VERSION and uses["astral-sh/setup-uv"]["enable-cache"]
+        assert "uv sync --locked" in [step.get("run") for step in job["steps"]]
     deploy = workflow["jobs"]["deploy"]
     assert deploy["permissions"]["id-token"] == "write"
     text = workflow_path.read_text()
     assert "aws-access-key-id" not in text and "AWS_SECRET_ACCESS_KEY" not in text
     # The deploy job runs the README's deploy command (the deploy rehearsal runs both).
-    assert [step["run"] for step in deploy["steps"] if "run" in step][-1] == "python scripts/deploy.py production"
+    assert [step["run"] for step in deploy["steps"] if "run" in step][-1] == "uv run scripts/deploy.py production"
 
 
 def test_workflow_matches_the_github_schema(baked):
@@ -271,12 +280,16 @@ def test_gitlab_pipeline_uses_the_runtime_and_oidc(baked):
         assert not path.exists()
         return
     pipeline = yaml.safe_load(path.read_text())
-    assert pipeline["default"]["image"] == f"python:{context['python_runtime'].removeprefix('python')}"
+    version = context["python_runtime"].removeprefix("python")
+    assert pipeline["default"]["image"] == f"ghcr.io/astral-sh/uv:{UV_VERSION}-python{version}-bookworm-slim"
+    assert pipeline["default"]["before_script"] == ["uv sync --locked"]
+    assert pipeline["default"]["cache"]["key"]["files"] == ["uv.lock"]
+    assert pipeline["default"]["cache"]["paths"] == [pipeline["variables"]["UV_CACHE_DIR"]]
     assert pipeline["variables"]["AWS_DEFAULT_REGION"] == context["aws_region"]
     assert pipeline["stages"] == ["lint", "test", "deploy"]
     lint, test, deploy = pipeline["lint"], pipeline["test"], pipeline["deploy"]
-    assert lint["script"][1:] == ["ruff check .", "ruff format --check ."]
-    assert test["script"][-1] == "pytest"
+    assert lint["script"] == ["uv run ruff check .", "uv run ruff format --check ."]
+    assert test["script"][-1] == "uv run pytest"
     if context["database"] == "postgresql":
         [service] = test["services"]
         assert service["name"].startswith("postgres:")
@@ -297,7 +310,7 @@ def test_gitlab_pipeline_uses_the_runtime_and_oidc(baked):
     assert f'"${token}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"' in script and "AWS_ROLE_ARN=" in script
     assert "AWS_ACCESS_KEY_ID" not in path.read_text() and "AWS_SECRET_ACCESS_KEY" not in path.read_text()
     # The README's deploy command, last (the deploy rehearsal runs the job's script).
-    assert deploy["script"][-1] == "python scripts/deploy.py production"
+    assert deploy["script"][-1] == "uv run scripts/deploy.py production"
 
 
 def test_gitlab_pipeline_matches_the_gitlab_schema(baked):
@@ -309,6 +322,21 @@ def test_gitlab_pipeline_matches_the_gitlab_schema(baked):
             [str(checker), "--builtin-schema", "vendor.gitlab-ci", str(pipeline)], capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_renovate_keeps_the_lock_current_and_the_runtime_fixed(baked):
+    """Renovate refreshes uv.lock weekly and never moves Python past the Lambda runtime; its own schema passes."""
+    _, project = baked
+    config = json.loads((project / "renovate.json").read_text())
+    assert config["lockFileMaintenance"]["enabled"] is True
+    assert {"matchDepNames": ["python"], "enabled": False}.items() <= config["packageRules"][0].items()
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.renovate", str(project / "renovate.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.slow

@@ -49,7 +49,7 @@ def secret_required(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(
             f"{name} is not in the secret {os.environ['DJANGO_SECRETS_ARN']}. "
-            f"Set it with: python scripts/deploy.py <stage> --set-secret {name}"
+            f"Set it with: uv run scripts/deploy.py <stage> --set-secret {name}"
         )
     return value
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Build the Lambda package for a stage: ``python scripts/build_package.py production``.
+"""Build the Lambda package for a stage: ``uv run scripts/build_package.py production``.
 
 Why not plain ``zappa package``:
 
@@ -9,15 +9,18 @@ Why not plain ``zappa package``:
   ``unchecked-hash`` mode, which Python trusts without comparing timestamps,
   by the runtime's own Python version.
 * Zappa zips the active virtualenv, dev tools included. Here it zips a folder
-  holding only requirements/production.txt, installed as Linux wheels (so the
-  build also works on macOS), next to an allow-listed copy of the project.
+  holding only the runtime packages of uv.lock, at their locked versions and
+  checked against the lock's hashes, installed as Linux wheels (so the build
+  also works on macOS), next to an allow-listed copy of the project. Two builds
+  of one commit install the same files.
 * Django and its apps ship translations for about a hundred languages, a fifth
   of the zipped package: only those of the project's languages (LANGUAGES and
   LANGUAGE_CODE in config/settings/base.py) and English, Django's own
   fallback, go in.
 
-Run it with the Python version of the Lambda runtime and with zappa installed
-(requirements/local.txt). The zip lands in .zappa-build/<stage>.zip.
+Run it through uv, which gives it the runtime's Python version and zappa
+(``uv run scripts/build_package.py production``). The zip lands in
+.zappa-build/<stage>.zip.
 """
 
 import argparse
@@ -47,7 +50,9 @@ PROJECT_FILES = [
     "zappa_settings.json",
     "deploy",
 ]
-LINUX_PLATFORMS = ["manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64"]
+# Lambda's python3.12 and python3.13 runtimes run on Amazon Linux 2023, whose glibc is 2.34: wheels built for
+# it or older work (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+LINUX_PLATFORM = "x86_64-manylinux_2_34"
 LAMBDA_ROOT = "/var/task"  # where Lambda unpacks the code: tracebacks show real paths
 
 
@@ -74,7 +79,23 @@ def check_interpreter(version: str) -> None:
             f"works on the version that compiled it. Run: python{version} scripts/build_package.py"
         )
     if importlib.util.find_spec("zappa") is None:
-        raise BuildError("zappa is not installed here: pip install -r requirements/local.txt")
+        raise BuildError("zappa is not installed here: run uv run scripts/build_package.py (uv sync installs it)")
+
+
+def uv_command() -> str:
+    """The uv running this script (uv run sets UV), or the one on PATH."""
+    uv = os.environ.get("UV") or shutil.which("uv")
+    if uv is None:
+        raise BuildError("uv is not installed (https://docs.astral.sh/uv/): run uv run scripts/build_package.py")
+    return uv
+
+
+def locked_requirements(uv: str) -> str:
+    """uv.lock's runtime packages as a requirements file: exact versions, each with its hashes. Fails when
+    uv.lock doesn't match pyproject.toml (run uv lock)."""
+    command = [uv, "export", "--locked", "--no-dev", "--no-emit-project", "--no-header", "--no-annotate"]
+    command += ["--quiet", "--format", "requirements.txt"]
+    return subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, text=True).stdout
 
 
 def stage_project(source_dir: Path) -> None:
@@ -91,26 +112,26 @@ def stage_project(source_dir: Path) -> None:
 
 
 def install_requirements(site_packages: Path, version: str) -> None:
-    """requirements/production.txt as Linux x86_64 wheels for the runtime's Python.
+    """uv.lock's runtime packages as Linux wheels for the runtime's Python, hash-checked.
 
-    Skipped when the folder already holds exactly these requirements for this Python: the pins make
-    the result the same, and a release then only rebuilds the project's own files.
+    Skipped when the folder already holds exactly these packages for this Python: the lock makes the
+    result the same, and a release then only rebuilds the project's own files.
     """
     venv_dir = site_packages.parent.parent.parent
-    requirements = PROJECT_DIR / "requirements" / "production.txt"
+    uv = uv_command()
+    requirements = locked_requirements(uv)
     stamp = venv_dir / ".requirements-sha256"
     languages = sorted(kept_locales())
-    wanted = hashlib.sha256(requirements.read_bytes() + f"{version}\0{languages}".encode()).hexdigest()
+    wanted = hashlib.sha256(f"{requirements}\0{LINUX_PLATFORM}\0{version}\0{languages}".encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted and site_packages.is_dir():
         return
     shutil.rmtree(venv_dir, ignore_errors=True)
     site_packages.mkdir(parents=True)
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    command += ["--no-compile", "--only-binary=:all:", "--implementation", "cp"]
-    command += ["--python-version", version, "--target", str(site_packages)]
-    for tag in LINUX_PLATFORMS:
-        command += ["--platform", tag]
-    command += ["-r", str(requirements)]
+    locked = venv_dir / "requirements.txt"
+    locked.write_text(requirements)
+    command = [uv, "pip", "install", "--quiet", "--python", sys.executable, "--target", str(site_packages)]
+    command += ["--python-platform", LINUX_PLATFORM, "--python-version", version, "--only-binary", ":all:"]
+    command += ["--require-hashes", "--no-deps", "-r", str(locked)]
     subprocess.run(command, check=True)
     remove_other_translations(site_packages, set(languages))
     compile_bytecode(site_packages)
@@ -180,7 +201,7 @@ def build(stage: str) -> Path:
     version = runtime_version(stage)
     check_interpreter(version)
     if platform.machine() not in ("x86_64", "AMD64"):
-        print("Note: building on", platform.machine(), "- Linux x86_64 wheels are used all the same.")
+        print("Note: building on", platform.machine(), f"- {LINUX_PLATFORM} wheels are used all the same.")
     source_dir = BUILD_DIR / stage
     venv_dir = BUILD_DIR / "venv"
     site_packages = venv_dir / "lib" / f"python{version}" / "site-packages"

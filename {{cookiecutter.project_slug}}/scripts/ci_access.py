@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 {%- if cookiecutter.ci_tool == "github_actions" %}
-"""Let this repository's GitHub Actions deploy a stage: ``python scripts/ci_access.py production``.
+"""Let this repository's GitHub Actions deploy a stage: ``uv run scripts/ci_access.py production``.
 
 Creates or updates the stack ``<function name>-ci-access`` (deploy/ci-access.yaml): GitHub's OIDC
 provider in the account (unless one exists already) and the deploy role, which only a workflow job of
@@ -10,10 +10,10 @@ still need someone allowed to change IAM (see the README, "The pipeline").
 
 The repository is read from the ``origin`` remote (``--repository OWNER/NAME`` to name another).
 At the end it prints the role's ARN, for the repository variable ``AWS_DEPLOY_ROLE_ARN``.
-``python scripts/deploy.py <stage> --destroy`` deletes this stack with the rest.
+``uv run scripts/deploy.py <stage> --destroy`` deletes this stack with the rest.
 """
 {%- else %}
-"""Let this project's GitLab CI/CD deploy a stage: ``python scripts/ci_access.py production``.
+"""Let this project's GitLab CI/CD deploy a stage: ``uv run scripts/ci_access.py production``.
 
 Creates or updates the stack ``<function name>-ci-access`` (deploy/ci-access.yaml): the GitLab instance's
 OIDC provider in the account (unless one exists already) and the deploy role, which only a job of this
@@ -25,7 +25,7 @@ to change IAM (see the README, "The pipeline").
 The project and the instance are read from the ``origin`` remote (``--project GROUP/PROJECT`` to name
 another, on GitLab.com unless ``--gitlab-url`` names a self-managed instance). At the end it prints the
 role's ARN, for the protected CI/CD variable ``AWS_DEPLOY_ROLE_ARN``.
-``python scripts/deploy.py <stage> --destroy`` deletes this stack with the rest.
+``uv run scripts/deploy.py <stage> --destroy`` deletes this stack with the rest.
 """
 {%- endif %}
 

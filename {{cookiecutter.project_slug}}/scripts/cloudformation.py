@@ -53,7 +53,7 @@ def check_deployable(cloudformation, name: str, status: str | None) -> None:
     if status in BROKEN_STATES:
         raise StackError(
             f"The stack {name} is in {status}: {BROKEN_STATES[status]}.\n{failure_reasons(cloudformation, name)}\n"
-            "Fix the cause, delete the stack (python scripts/deploy.py <stage> --destroy), and run again."
+            "Fix the cause, delete the stack (uv run scripts/deploy.py <stage> --destroy), and run again."
         )
     if status and status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
         raise StackError(f"The stack {name} is busy ({status}); run again once it has finished.")

@@ -3,7 +3,7 @@
 {% set rds, url_database = facts.stack_database, facts.url_database -%}
 {% set new_vpc, existing_vpc = facts.new_vpc, facts.existing_vpc -%}
 {% set tasks = facts.tasks -%}
-"""Deploy a stage in one command, and update it with the same command: ``python scripts/deploy.py production``.
+"""Deploy a stage in one command, and update it with the same command: ``uv run scripts/deploy.py production``.
 
 Each step prints what it does, and each is safe to repeat:
 
@@ -482,7 +482,7 @@ def require_secret(session: boto3.Session, secret_arn: str, name: str, stage: St
     if not json.loads(value).get(name):
         raise DeployError(
             f"The stage's secret has no {name} yet. Store it first:\n"
-            f"    python scripts/deploy.py {stage.name} --set-secret {name}"
+            f"    uv run scripts/deploy.py {stage.name} --set-secret {name}"
         )
 {%- endif %}
 {%- if cookiecutter.storage == "s3" %}

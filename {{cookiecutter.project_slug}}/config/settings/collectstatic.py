@@ -4,7 +4,7 @@ Settings for ``collectstatic`` in CI: the production storage and nothing secret.
 collectstatic copies files to S3. It signs nothing and opens no database
 connection, so it needs neither the production SECRET_KEY nor DATABASE_URL:
 
-    DJANGO_S3_BUCKET=... python manage.py collectstatic --noinput --settings=config.settings.collectstatic
+    DJANGO_S3_BUCKET=... uv run manage.py collectstatic --noinput --settings=config.settings.collectstatic
 """
 
 import os

@@ -1,5 +1,5 @@
 """
-Settings for working on your machine: ``python manage.py runserver``.
+Settings for working on your machine: ``uv run manage.py runserver``.
 
 Set DATABASE_URL (see .env.example) to work against PostgreSQL; SQLite
 is used otherwise.

@@ -6,7 +6,7 @@ secret_required), anything else that differs per deployment from environment
 variables set on the Lambda function: never from this file, zappa_settings.json
 or git. A missing value stops the start-up with an error that names it.
 
-Check with: python manage.py check --deploy --settings=config.settings.production
+Check with: uv run manage.py check --deploy --settings=config.settings.production
 """
 
 {% if cookiecutter.storage == "s3" -%}

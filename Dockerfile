@@ -26,14 +26,14 @@ COPY generator_service/requirements.txt generator_service/requirements.txt
 RUN pip install --no-cache-dir --require-hashes -r generator_service/requirements.txt
 
 # What the site reads: itself, the rules and the template (deploy/lambda_package.py packages the same).
-COPY cookiecutter.json local_extensions.py ./
+COPY cookiecutter.json template_extensions.py ./
 COPY docs/benchmarks.json docs/
 COPY hooks/ hooks/
 COPY option_rules/ option_rules/
 COPY ["{{cookiecutter.project_slug}}/", "{{cookiecutter.project_slug}}/"]
 COPY generator_service/ generator_service/
 # Bytecode made now, as root: the site's user may not write here.
-RUN python -m compileall -q generator_service option_rules local_extensions.py
+RUN python -m compileall -q generator_service option_rules template_extensions.py
 
 # Not root. Job folders go to /dev/shm (each generation sets its own HOME and TMPDIR there).
 USER 10001:10001

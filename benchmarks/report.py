@@ -50,7 +50,7 @@ def markdown(table: dict) -> str:
 
 def write_figures(tables: list[dict], machine_line: str) -> None:
     """docs/benchmarks.json: each package's headline figures and the options it was baked with, which the
-    generated README quotes for the package nearest its own options (local_extensions.py)."""
+    generated README quotes for the package nearest its own options (template_extensions.py)."""
     packages: dict[str, dict] = {}
     for table in tables:
         for name, figures in table.get("figures", {}).items():

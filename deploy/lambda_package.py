@@ -3,7 +3,7 @@
 What goes in, at the zip's root (Lambda's /var/task, on sys.path):
 
 * what the site reads (``PACKAGED``): generator_service/, the rules, and the template itself, which is the
-  repository's root: cookiecutter.json, hooks/, local_extensions.py, ``{{cookiecutter.project_slug}}/`` and
+  repository's root: cookiecutter.json, hooks/, template_extensions.py, ``{{cookiecutter.project_slug}}/`` and
   docs/benchmarks.json, whose figures the generated README quotes;
 * generator_service/requirements.txt, the site's lock, installed as Linux x86_64 wheels for the runtime's
   Python (so the build works on macOS too), each checked against the lock's hashes, without their scripts.
@@ -42,12 +42,12 @@ PACKAGED = (
     "option_rules",
     "cookiecutter.json",
     "hooks",
-    "local_extensions.py",
+    "template_extensions.py",
     "{{cookiecutter.project_slug}}",
     "docs/benchmarks.json",
 )
 # Python source of the site, compiled; the template's .py files are Jinja templates, not Python.
-COMPILED = ("generator_service", "option_rules", "local_extensions.py")
+COMPILED = ("generator_service", "option_rules", "template_extensions.py")
 LINUX_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64")
 LAMBDA_ROOT = "/var/task"  # where Lambda unpacks the code: tracebacks show real paths
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

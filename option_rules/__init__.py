@@ -5,7 +5,7 @@ what a valid value is (``catalogue``, ``names``, ``values``), which options only
 (``combinations``), what AWS allows where (``aws``), which files an option makes useless
 (``unused_files``) and, for docs/options.md, what each option does (``effects``, ``reference``).
 
-The template's hooks and Jinja guard (local_extensions.py) and the generator site import it, so the
+The template's hooks and Jinja guard (template_extensions.py) and the generator site import it, so the
 CLI and the site accept and reject the same values; it imports neither. Standard library only: the
 pre_gen hook runs in whatever interpreter runs cookiecutter.
 """

@@ -1,6 +1,6 @@
 """The packages a generated project depends on: each pin written once, with the options that bring it in.
 
-The template's pyproject.toml lists a bake's pins (the ``requirements`` filter of local_extensions.py);
+The template's pyproject.toml lists a bake's pins (the ``requirements`` filter of template_extensions.py);
 ``make lock`` resolves, for each runtime and Django version, every pin any option set can want into one
 lock (``LOCKS_DIR``), and option_rules.uv_lock cuts each bake's uv.lock from it. A pin changed here
 reaches the template, the locks and the site together.

@@ -52,11 +52,16 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None, ti
         pytest.fail(str(failure))
 
 
-def user_shell(script: str, cwd: Path) -> subprocess.Popen:
-    """bash running ``script`` as on a fresh machine: none of the test runner's venv, VIRTUAL_ENV or
-    DATABASE_URL; a process group of its own (stopped with Ctrl-C: os.killpg(pid, SIGINT))."""
-    environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "DATABASE_URL")}
-    environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+def user_shell(script: str, cwd: Path, installed: Path | None = None) -> subprocess.Popen:
+    """bash running ``script`` as on a fresh machine: none of the test runner's venv, VIRTUAL_ENV, DATABASE_URL
+    or uv settings, only what ``installed`` holds on PATH; a process group of its own (stopped with Ctrl-C:
+    os.killpg(pid, SIGINT))."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("VIRTUAL_ENV", "DATABASE_URL") and not key.startswith("UV_")
+    }
+    environment["PATH"] = ":".join([*([str(installed)] if installed else []), "/usr/local/bin:/usr/bin:/bin"])
     return subprocess.Popen(
         ["bash", "-e", "-c", script],
         cwd=cwd,

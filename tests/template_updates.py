@@ -45,8 +45,8 @@ def commit_all(repository: Path, message: str, env: dict[str, str]) -> str:
     return run(["git", "rev-parse", "HEAD"], repository, env).stdout.strip()
 
 
-def template_release(destination: Path, env: dict[str, str]) -> str:
-    """This working tree, as git would clone it once committed, in a new repository: commit A."""
+def copy_working_tree(destination: Path, env: dict[str, str]) -> None:
+    """This working tree, as git would clone it once committed."""
     listed = run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], REPO_DIR, env).stdout
     for relative in filter(None, listed.split("\0")):
         source = REPO_DIR / relative
@@ -55,8 +55,24 @@ def template_release(destination: Path, env: dict[str, str]) -> str:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
             target.chmod(source.stat().st_mode)
+
+
+def template_release(destination: Path, env: dict[str, str], commit: str | None = None) -> str:
+    """This working tree, or an earlier commit of this repository's, in a new repository: commit A."""
+    if commit is None:
+        copy_working_tree(destination, env)
+    else:
+        archive = subprocess.run(["git", "archive", commit], cwd=REPO_DIR, env=env, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(destination)], input=archive.stdout, check=True)
     run(["git", "init", "--quiet", "--initial-branch", "main"], destination, env)
     return commit_all(destination, "Release A", env)
+
+
+def release_working_tree(template: Path, env: dict[str, str]) -> str:
+    """Commit B: this working tree, replacing an earlier release (its deleted files deleted)."""
+    run(["git", "rm", "-r", "--quiet", "."], template, env)
+    copy_working_tree(template, env)
+    return commit_all(template, "Release B", env)
 
 
 def release_change(template: Path, env: dict[str, str]) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import REPO_DIR
 
-FIRST_PARTY = {"option_rules", "generator_service", "local_extensions", "hooks", "support", "benchmarks", "tests"}
+FIRST_PARTY = {"option_rules", "generator_service", "template_extensions", "hooks", "support", "benchmarks", "tests"}
 
 
 def imported_roots(path: Path) -> set[str]:

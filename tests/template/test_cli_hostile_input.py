@@ -1,7 +1,7 @@
 """The hostile-value corpus through cookiecutter's CLI: every value in every option.
 
 `cookiecutter --no-input <template> option=value` renders values as Jinja without a sandbox;
-the template's guard (local_extensions.py) and pre_gen hook must reject what would break the
+the template's guard (template_extensions.py) and pre_gen hook must reject what would break the
 project, and nothing in a value may ever run. The CLI runs under the audit hook: the only
 processes it may start are the template's own hooks.
 """

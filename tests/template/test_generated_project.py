@@ -1,9 +1,9 @@
 """The slow tier: every generated project installed, tested, checked, and its settings loaded by Zappa.
 
 Every row of the pairwise covering array (combinations.py) runs its own test suite, on PostgreSQL
-where it has a database, and `check --deploy`; the default runs it once more on SQLite, as its README
-allows; Zappa loads its settings. Venvs are shared by bakes
-with the same requirements. Each needs the runtime's Python (3.12 or 3.13), PostgreSQL on
+where it has a database, and `check --deploy`, through `uv run`; the default runs it once more on SQLite,
+as its README allows; Zappa loads its settings. Venvs (`uv sync --locked`) are shared by bakes whose locks
+install the same packages. Each needs the runtime's Python (3.12 or 3.13), PostgreSQL on
 127.0.0.1:5432 and PyPI. test_packaged_project.py packages one bake per API type and runs it as Lambda would.
 """
 
@@ -24,6 +24,7 @@ from support.postgres import database_url
 
 pytestmark = pytest.mark.slow
 
+UV_RUN = ("uv", "run", "--locked", "--offline")  # the README's `uv run`, held to the lock as it is
 PASSED = re.compile(r"^=+ \d+ passed in [\d.]+s", re.MULTILINE)  # no failure, error or skip on the line
 
 
@@ -38,7 +39,7 @@ def test_the_project_passes_its_own_suite(cookies_session, values):
         database = f"{project.context['project_slug']}_{uuid.uuid4().hex[:8]}"
         env = {"DATABASE_URL": database_url(database)}
 
-    suite = project.run(str(project.bin / "pytest"), "-p", "no:cacheprovider", "-rA", env=env)
+    suite = project.run(*UV_RUN, "pytest", "-p", "no:cacheprovider", "-rA", env=env)
 
     assert PASSED.search(suite.stdout), suite.stdout[-3000:]
     assert "PASSED tests/test_settings.py::test_production_settings_pass_check_deploy" in suite.stdout
@@ -51,7 +52,7 @@ def test_a_database_project_passes_its_suite_on_sqlite(cookies_session):
     project = Project(Path(result.project_path), result.context)
     assert project.has_database
 
-    suite = project.run(str(project.bin / "pytest"), "-p", "no:cacheprovider", "-rA", env={"DATABASE_URL": ""})
+    suite = project.run(*UV_RUN, "pytest", "-p", "no:cacheprovider", "-rA", env={"DATABASE_URL": ""})
 
     assert PASSED.search(suite.stdout), suite.stdout[-3000:]
 

@@ -87,7 +87,7 @@ def test_pre_gen_hook_itself_rejects_bad_values(tmp_path, capfd):
     from cookiecutter.hooks import run_script_with_context
 
     values = {"project_slug": "ok_slug", "author_email": "nope", "use_vpc": True, "vpc_subnet_ids": "subnet-1"}
-    context = {"cookiecutter": {**values, "_extensions": ["local_extensions.TemplateGuard"]}}
+    context = {"cookiecutter": {**values, "_extensions": ["template_extensions.TemplateGuard"]}}
     with pytest.raises(FailedHookException):
         run_script_with_context(REPO_DIR / "hooks" / "pre_gen_project.py", tmp_path, context)
 

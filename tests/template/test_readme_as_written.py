@@ -1,11 +1,12 @@
 """The generated README's local commands, run exactly as written in a fresh copy of the baked project.
 
-"Local development" runs in one bash session, as a user types it: a new venv from PyPI, the env
-file, migrations, and ``runserver``, which must answer /health/ and the sample API. The PostgreSQL
-variant runs the README's ``createdb`` block after it. Then "Tests, lint and format" runs in a new
-shell that activates the venv and exports .env again, as the user's shell still would.
+"Local development" runs in one bash session, as a user types it: ``uv sync`` (the locked packages,
+from PyPI or uv's cache), the env file, migrations, and ``runserver``, which must answer /health/ and the
+sample API. The PostgreSQL variant runs the README's ``createdb`` block after it. Then "Tests, lint and
+format" runs in a new shell that exports .env again, as the user's shell still would.
 
-The only change to a command: ``pythonX.Y`` names this machine's interpreter for the runtime.
+The user's machine has uv and the runtime's Python on PATH, nothing else of the runner's. On one without
+that Python, the block must stop at its first command with uv's clear message, and install nothing.
 The deploy section runs in test_deploy_rehearsal.py; nothing else in the README is a command.
 """
 
@@ -23,10 +24,12 @@ import pytest
 from documented_commands import readme_commands
 from helpers import PG_DSN, claimed_port, interrupt, runtime_python, user_shell, wait_until_answering
 
+from support.venvs import uv_directory
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]  # runserver takes port 8000
 
 LOCAL = "## Local development"
-RUNSERVER = "python manage.py runserver"
+RUNSERVER = "uv run manage.py runserver"
 SERVER = "http://127.0.0.1:8000"
 ECHO_CLAIM = re.compile(r"`POST /api/echo/` answers `(\{.+?\})`")  # "…" in it stands for what was sent
 
@@ -36,9 +39,13 @@ BAKES = [
 ]
 
 
-def interpreter_mapped(command: str, runtime: str) -> str:
-    version = runtime.removeprefix("python")
-    return command.replace(f"python{version} ", f"{runtime_python(runtime)} ", 1)
+def installed_tools(folder: Path, runtime: str | None) -> Path:
+    """A folder for PATH with uv and, given a runtime, its pythonX.Y: what the README asks a user to have."""
+    folder.mkdir()
+    (folder / "uv").symlink_to(uv_directory() / "uv")
+    if runtime:
+        (folder / runtime).symlink_to(runtime_python(runtime))
+    return folder
 
 
 def check_the_api(project: Path, database: bool) -> None:
@@ -55,11 +62,10 @@ def check_the_api(project: Path, database: bool) -> None:
         assert notes.status_code == 200 and notes.json() == {"notes": []}
 
 
-def run_local_development(project: Path, runtime: str, commands: list[str], database: bool) -> str:
-    script = "\n".join(interpreter_mapped(command, runtime) for command in commands)
+def run_local_development(project: Path, tools: Path, commands: list[str], database: bool) -> str:
     assert commands[-1] == RUNSERVER, "the block ends by starting the server"
     with claimed_port(8000):
-        process = user_shell(script, project)
+        process = user_shell("\n".join(commands), project, tools)
         try:
             wait_until_answering(f"{SERVER}/health/", process, 600, "the local development commands")
             check_the_api(project, database)
@@ -81,26 +87,48 @@ def project(cookies_session, request, tmp_path) -> tuple[Path, dict]:
 
 
 @pytest.mark.parametrize("project", BAKES, indirect=True)
-def test_local_development_tests_and_lint_run_as_written(project):
+def test_local_development_tests_and_lint_run_as_written(project, tmp_path):
     path, context = project
-    runtime, database = context["python_runtime"], context["database"] == "postgresql"
+    database = context["database"] == "postgresql"
+    tools = installed_tools(tmp_path / "user-bin", context["python_runtime"])
 
-    section = "### PostgreSQL" if database else "### Tests, lint and format"
-    output = run_local_development(path, runtime, readme_commands(path, LOCAL, before=section), database)
+    section = "### PostgreSQL" if database else "### Dependencies"
+    commands = readme_commands(path, LOCAL, before=section)
+    assert commands[0].split("#")[0].strip() == "uv sync", "the set-up starts with uv, which finds the runtime"
+    output = run_local_development(path, tools, commands, database)
     assert (path / "db.sqlite3").exists() is database, output  # the copied .env works as it is: SQLite
+    version = context["python_runtime"].removeprefix("python")
+    assert (path / ".venv" / "bin" / f"python{version}").exists(), "the runtime's Python, in the project"
 
     if database:
         postgres = readme_commands(path, "### PostgreSQL")
         assert postgres[0] == f"createdb {context['project_slug']}"
-        run_local_development(path, runtime, [". .venv/bin/activate", *postgres], database)
+        run_local_development(path, tools, postgres, database)
         with psycopg.connect(f"{PG_DSN.rsplit('/', 1)[0]}/{context['project_slug']}") as connection:
             tables = connection.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
         assert tables > 0  # migrated into the database the README had the user create
 
-    # A new shell, in the state the user's still has: the venv active, .env exported.
+    # A new shell, in the state the user's still has: .env exported.
     checks = "\n".join(readme_commands(path, "### Tests, lint and format"))
-    process = user_shell(f". .venv/bin/activate\nset -a; . ./.env; set +a\n{checks}", path)
+    process = user_shell(f"set -a; . ./.env; set +a\n{checks}", path, tools)
     output, _ = process.communicate(timeout=900)
     assert process.returncode == 0, output
     assert re.search(r"=+ \d+ passed in ", output), output  # none failed, errored or skipped
     assert "All checks passed!" in output
+
+
+@pytest.mark.parametrize("project", BAKES[:1], indirect=True)
+def test_without_the_runtimes_python_the_set_up_stops_at_once(project, tmp_path):
+    """uv is there, Python X.Y isn't: uv says so and how to get it, downloads nothing, and nothing else runs."""
+    path, context = project
+    version = context["python_runtime"].removeprefix("python")
+    tools = installed_tools(tmp_path / "user-bin", runtime=None)
+
+    process = user_shell("\n".join(readme_commands(path, LOCAL, before="### PostgreSQL")), path, tools)
+    output, _ = process.communicate(timeout=300)
+
+    assert process.returncode != 0
+    assert f"No interpreter found for Python {version}" in output, output
+    assert "uv python install" in output, output  # the way to get it, as the README says
+    assert not (path / ".env").exists(), "the next command ran"
+    assert not (path / ".venv").exists(), output

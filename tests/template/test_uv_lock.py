@@ -19,6 +19,7 @@ from support.commands import CommandFailed, run
 from support.template_locks import SUPERSET_NAME
 from support.venvs import project_environment
 
+
 def check_lock(project: Path, runtime: str, *options: str) -> None:
     """`uv lock --check` in the bake; CommandFailed with uv's words when the lock doesn't fit."""
     environment = project_environment(project / ".venv")  # never made: --check only reads

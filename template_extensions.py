@@ -28,7 +28,12 @@ The ``measured`` filter gives the generated README the benchmark figures
 set nearest the project's own.
 
 Cookiecutter puts this template's folder on sys.path while it loads this
-module, so option_rules/ imports as the package it is.
+module, so option_rules/ imports as the package it is. ``cruft update`` renders
+the project's old release and the new one in one process, and Python keeps the
+modules the old one imported: option_rules modules from another folder are
+dropped before this one imports them, and this module's name is new with the
+release that moved projects to uv (the old ``local_extensions`` lacked its
+filters). A release that changes what this module offers must rename it again.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +50,18 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-from option_rules import (
+
+def _forget_other_releases_rules(template_dir: Path) -> None:
+    """Drop option_rules modules an earlier release of the template imported into this process."""
+    for name, module in list(sys.modules.items()):
+        origin = getattr(module, "__file__", None)
+        if name.split(".")[0] == "option_rules" and origin and not Path(origin).is_relative_to(template_dir):
+            del sys.modules[name]
+
+
+_forget_other_releases_rules(Path(__file__).resolve().parent)
+
+from option_rules import (  # noqa: E402 - after the rules of other releases are forgotten
     CRUFT_INSTALL,
     TEMPLATE_URL,
     as_bool,
@@ -54,8 +71,8 @@ from option_rules import (
     load_template_options,
     validate,
 )
-from option_rules.dependencies import UV_VERSION, project_pins
-from option_rules.uv_lock import cut_lock
+from option_rules.dependencies import UV_VERSION, project_pins  # noqa: E402
+from option_rules.uv_lock import cut_lock  # noqa: E402
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 

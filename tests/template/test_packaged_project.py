@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from generated_project import Project
 from helpers import reuse_lambda_requirements, run, share_lambda_requirements
 from lambda_package import run_package, unpacked
 
+from option_rules.uv_lock import normalized
 from support.events import api_gateway_event, api_host
 from support.lambda_runtime import LambdaInstance, runtime_dir
 
@@ -43,6 +46,7 @@ REPRESENTATIVE = [
     representative("function_url", database="none", api_framework="ninja", cold_start="snap_start"),
 ]
 MAX_PACKAGE_BYTES = 15 * 2**20
+DIST_INFO = re.compile(r"^([^/]+)\.dist-info/METADATA$")  # name-version.dist-info/ of each installed package
 
 
 @pytest.fixture(scope="module", params=REPRESENTATIVE)
@@ -77,6 +81,19 @@ def test_package_is_small_complete_and_has_usable_bytecode(project, package):
     assert any(name.startswith("config/__pycache__/") for name in names)
     for unwanted in ("tests/", ".env", "requirements/", "scripts/", "boto3/", "botocore/", "pytest/", "zappa/"):
         assert not any(name.startswith(unwanted) for name in names), unwanted
+
+
+def test_package_holds_the_locked_versions(project, package):
+    """Every package in the zip is at its uv.lock version, and every runtime dependency of the project is there."""
+    lock = tomllib.loads((project.path / "uv.lock").read_text())
+    locked = {entry["name"]: entry["version"] for entry in lock["package"]}
+    [own] = [entry for entry in lock["package"] if entry.get("source") == {"virtual": "."}]
+    with zipfile.ZipFile(package) as archive:
+        found = {match[1] for name in archive.namelist() if (match := DIST_INFO.match(name))}
+    packaged = {normalized(name): version for name, version in (dist.rsplit("-", 1) for dist in found)}
+
+    assert packaged == {name: locked[name] for name in packaged}
+    assert {dependency["name"] for dependency in own["dependencies"]} <= packaged.keys()
 
 
 def test_package_ships_the_translations_of_its_languages_only(package):

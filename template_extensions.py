@@ -71,6 +71,7 @@ from option_rules import (  # noqa: E402 - after the rules of other releases are
     load_template_options,
     validate,
 )
+from option_rules.aws import WHEEL_PLATFORMS  # noqa: E402
 from option_rules.dependencies import UV_VERSION, project_pins  # noqa: E402
 from option_rules.uv_lock import cut_lock  # noqa: E402
 
@@ -113,6 +114,7 @@ class TemplateGuard(Extension):
         environment.globals["template_url"] = TEMPLATE_URL
         environment.globals["cruft_install"] = CRUFT_INSTALL
         environment.globals["uv_version"] = UV_VERSION  # the uv generated CI runs
+        environment.globals["wheel_platforms"] = WHEEL_PLATFORMS  # scripts/build_package.py's, per architecture
         environment.filters["checked_project_dir"] = checked_project_dir
         environment.filters["derived"] = derived_facts  # {%- set facts = cookiecutter | derived -%}
         environment.filters["measured"] = measured  # {%- set measured = cookiecutter | measured -%}

@@ -96,6 +96,11 @@ RULES: dict[str, Rule] = {
     ),
     "aws_region": Rule(group=AWS, help="Region of the function, its API and the S3 buckets."),
     "python_runtime": Rule(group=AWS, help="Lambda runtime; CI and the build use the same Python version."),
+    "architecture": Rule(
+        group=AWS,
+        help="arm64 (AWS Graviton) is billed 20% less per GB-second; x86_64 runs in every region and is what "
+        "the template's tests run the package on.",
+    ),
     "django_version": Rule(group=AWS, help="5.2 is the long-term support release (security fixes until April 2028)."),
     "api_framework": Rule(
         group=API,

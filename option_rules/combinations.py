@@ -57,7 +57,7 @@ def _regional(option: str, wanted: Any) -> Constraint:
         actual = as_bool(values.get(option)) if isinstance(wanted, bool) else values.get(option)
         region = values.get("aws_region")
         if actual == wanted and region in regions and is_active(option, values):
-            return f"AWS doesn't offer {feature} in {region} ({source}): choose another {option} or aws_region"
+            return f"{region} has no {feature} ({source}): choose another {option} or aws_region"
         return None
 
     shown = "true" if wanted is True else wanted
@@ -152,6 +152,8 @@ def derived_facts(values: Values) -> dict[str, bool | str]:
         "tasks": tasks == "lambda" or (tasks == "auto" and not vpc),
         # Django 6 has the Tasks API built in; on 5.2 the django-tasks backport gives the same API.
         "tasks_api": "django_tasks" if str(values.get("django_version")).startswith("5.") else "django.tasks",
+        # Where the README may suggest moving to arm64 (the rules accept it in the region).
+        "arm64_here": region not in aws.UNAVAILABLE_IN["architecture", "arm64"][0],
         # Only the admin brings django.contrib.sessions, and with it the clearsessions schedule.
         "sessions": bool(as_bool(values.get("use_admin"))),
     }

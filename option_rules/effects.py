@@ -15,6 +15,12 @@ EFFECTS: dict[str, str] = {
     "them for the account before the first deploy.",
     "python_runtime": "Lambda runtime; the CI's and the build's Python version (bytecode only works on the version "
     "that compiled it).",
+    "architecture": "The function's instruction set (`architecture` in `zappa_settings.json`), and the Linux wheels "
+    "`scripts/build_package.py` installs (`x86_64-manylinux_2_34` or `aarch64-manylinux_2_34`). `x86_64` is the "
+    "default: AWS offers it in every region, and the template's tests run its packages under AWS's runtime client. "
+    "`arm64` costs 20% less per GB-second and supports SnapStart and provisioned concurrency as x86_64 does; this "
+    "machine's tests check its package's native code by ELF header and wheel tag, and run it only where it has none. "
+    "Switching an existing stage: `scripts/deploy.py` changes the function's architecture with the new package.",
     "django_version": "Pinned Django release in `pyproject.toml` (and `uv.lock`); 5.2 is the long-term support release "
     "(supported until April 2028).",
     "api_framework": "How the API under `/api/` is written; `/health/` stays a plain view. `none`: plain Django "

@@ -31,6 +31,7 @@ DIMENSIONS: dict[str, list[Any]] = {
     "storage": ["s3", "none"],
     "use_admin": [False, True],
     "python_runtime": ["python3.13", "python3.12"],
+    "architecture": ["x86_64", "arm64"],
     "django_version": ["5.2", "6.1"],
     "ci_tool": ["github_actions", "gitlab_ci", "none"],
     "api_framework": ["none", "ninja", "drf"],
@@ -48,6 +49,8 @@ NO_FUNCTION_URLS = {
     "ca-west-1", "eu-south-2", "eu-central-2", "il-central-1", "me-central-1",
 }  # fmt: skip
 NO_SNAPSTART = NO_RDS_PROXY = {"ap-east-2", "ap-southeast-6"}
+# arm64 where AWS's Powertools publishes no arm64 layer: not confirmed (option_rules/aws.py says where from).
+NO_ARM64 = {"ap-east-2", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "mx-central-1"}
 
 
 def conflict(row: dict[str, Any]) -> str | None:
@@ -70,6 +73,8 @@ def conflict(row: dict[str, Any]) -> str | None:
         return "no SnapStart in the region"
     if region in NO_RDS_PROXY and get("use_rds_proxy") is True and get("database") == "postgresql":
         return "no RDS Proxy in the region"
+    if region in NO_ARM64 and get("architecture") == "arm64":
+        return "arm64 not confirmed in the region"
     return None
 
 
@@ -140,7 +145,7 @@ def bake_values(row: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def row_id(values: dict[str, Any]) -> str:
-    """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-drf-noci-tasks-auto-xray-m128-t1-tmp10240-eu-west-1'."""
+    """'rest_api-keep_warm-pg+proxy-vpc-s3-admin-py312-dj6.1-arm64-drf-noci-tasks-auto-xray-m128-t1-tmp10240-eu-west-1'."""
     postgres = values["database"] == "postgresql"
     database = ("pg+proxy" if values["use_rds_proxy"] else "pg") if postgres else "nodb"  # proxy: ignored without
     parts = [values["api_gateway"], values["cold_start"], database]
@@ -148,6 +153,7 @@ def row_id(values: dict[str, Any]) -> str:
     parts += [values["storage"] if values["storage"] == "s3" else "nostorage"]
     parts += ["admin"] if values["use_admin"] else []
     parts += [values["python_runtime"].replace("python3.", "py3"), "dj" + values["django_version"]]
+    parts += ["arm64"] if values["architecture"] == "arm64" else []
     parts += [] if values["api_framework"] == "none" else [values["api_framework"]]
     parts += [{"github_actions": "gha", "gitlab_ci": "gitlab", "none": "noci"}[values["ci_tool"]]]
     parts += [f"tasks-{values['tasks']}"] + (["xray"] if values["xray_tracing"] else [])

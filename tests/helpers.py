@@ -139,22 +139,23 @@ def lambda_environment(project: Path, **secrets: str) -> dict[str, str]:
     }
 
 
-def lambda_requirements_cache(project: Path, runtime: str) -> Path:
-    """Where the Linux wheels of a uv.lock's packages for a runtime are kept between bakes."""
-    return CACHE_DIR / "lambda-requirements" / f"{locked_packages_key(project)}-{runtime}"
+def lambda_requirements_cache(project: Path, context: dict) -> Path:
+    """Where the Linux wheels of a uv.lock's packages for a runtime and architecture are kept between bakes."""
+    target = f"{context['python_runtime']}-{context['architecture']}"
+    return CACHE_DIR / "lambda-requirements" / f"{locked_packages_key(project)}-{target}"
 
 
-def reuse_lambda_requirements(project: Path, runtime: str) -> None:
+def reuse_lambda_requirements(project: Path, context: dict) -> None:
     """Each distinct set of requirements is installed for Lambda once: build_package.py trusts the stamp it left."""
-    cache = lambda_requirements_cache(project, runtime)
+    cache = lambda_requirements_cache(project, context)
     with exclusive(cache):
         if (cache / ".requirements-sha256").exists():
             shutil.copytree(cache, project / ".zappa-build" / "venv", symlinks=True, dirs_exist_ok=True)
 
 
-def share_lambda_requirements(project: Path, runtime: str) -> None:
+def share_lambda_requirements(project: Path, context: dict) -> None:
     """After a build: keep its installed requirements for the next bake with the same ones."""
-    cache = lambda_requirements_cache(project, runtime)
+    cache = lambda_requirements_cache(project, context)
     with exclusive(cache):
         if not (cache / ".requirements-sha256").exists():
             shutil.rmtree(cache, ignore_errors=True)

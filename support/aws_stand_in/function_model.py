@@ -5,6 +5,7 @@
   Here it is kept with Lambda's defaults (plain text, to the log group ``/aws/lambda/NAME``; INFO for
   both log levels of the JSON format) and, like SnapStart, a version keeps what it was published with;
   :mod:`.invoke` passes it to the runtime.
+- Architectures: moto ignores them in UpdateFunctionCode, where Lambda changes the function's with its code.
 - Version numbers: moto reuses the newest one once an older version is deleted; Lambda never does.
 - Checks Lambda makes in CreateFunction and UpdateFunctionConfiguration and moto doesn't: a VPC
   function's subnets and security groups exist and its role may create network interfaces; SnapStart
@@ -119,6 +120,7 @@ def install() -> None:
     original_configuration = function_class.get_configuration
     original_update = function_class.update_configuration
     original_create = lambda_models.LambdaBackend.create_function
+    original_update_code = function_class.update_function_code
 
     def create_function(self, spec):
         check_function_spec(self.region_name, spec)
@@ -149,7 +151,13 @@ def install() -> None:
             self.logging_config = logging_config(self.function_name, given, self.logging_config)
         return original_update(self, config_updates)
 
+    def update_function_code(self, updated_spec):
+        if "Architectures" in updated_spec:
+            self.architectures = updated_spec["Architectures"]
+        return original_update_code(self, updated_spec)
+
     function_class.__init__ = init
+    function_class.update_function_code = update_function_code
     function_class.get_configuration = get_configuration
     function_class.update_configuration = update_configuration
     lambda_models.LambdaBackend.create_function = create_function

@@ -10,7 +10,9 @@ and configuration, as Lambda keeps them. A published version with SnapStart star
 snapshot does: init, the before-snapshot hooks, ``restore/next``, the after-restore hooks; and, as on
 Lambda, it finds its credentials at a container credentials endpoint (:mod:`.container_credentials`)
 instead of access keys in its environment. Asynchronous (``Event``) invocations are queued and retried
-by :mod:`.async_invoke`, which runs each attempt here, on the same warm environments.
+by :mod:`.async_invoke`, which runs each attempt here, on the same warm environments. Native code must be
+for the function's architecture, as on Lambda, and for this machine's: an arm64 package runs here only when
+it has none (support.machine_code).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from support.aws_stand_in.account import DUMMY_CREDENTIALS, split_function_name
 from support.aws_stand_in.container_credentials import CREDENTIALS_PATH, ContainerCredentials
 from support.aws_stand_in.lambda_api import LambdaError, backend
 from support.lambda_runtime import Invocation, LambdaInstance, log_tail, runtime_dir, unpack_code
+from support.machine_code import HOST_ARCHITECTURE, native_code
 
 
 @dataclass
@@ -119,9 +122,11 @@ class Invoker:
             instance = self.instances.get(key)
             if instance is None or not instance.alive:
                 python = self.interpreters[function.run_time]
+                code_dir = self._code_dir(function)
+                check_machine_code(code_dir, function.architectures[0])
                 instance = LambdaInstance(
                     python,
-                    self._code_dir(function),
+                    code_dir,
                     function.handler,
                     {**environment, **self._lambda_environment(region, function)},
                     runtime_dir(python, self.cache_dir),
@@ -180,3 +185,20 @@ class Invoker:
     def close(self) -> None:
         for instance in self.instances.values():
             instance.close()
+
+
+class ForeignMachineCode(RuntimeError):
+    """A function whose native code this machine can't run, or Lambda wouldn't."""
+
+
+def check_machine_code(code_dir: Path, architecture: str) -> None:
+    """Lambda loads only native code of the function's architecture; this machine runs only its own."""
+    code = native_code(code_dir)
+    wrong = sorted(path for path, found in code.items() if found != architecture)
+    if wrong:
+        raise ForeignMachineCode(f"an {architecture} function whose package holds other machine code: {wrong[:5]}")
+    if code and architecture != HOST_ARCHITECTURE:
+        raise ForeignMachineCode(
+            f"the stand-in runs {HOST_ARCHITECTURE} machine code only; this {architecture} package has "
+            f"{len(code)} native libraries ({sorted(code)[:3]}...): its ELF headers are checked instead"
+        )

@@ -21,6 +21,7 @@ from support.events import api_host
 
 def check_function_settings(config: dict, context: dict, network: dict) -> None:
     assert config["Runtime"] == context["python_runtime"]
+    assert config["Architectures"] == [context["architecture"]]
     assert config["MemorySize"] == int(context["memory_size"])
     assert config["Timeout"] == int(context["timeout_seconds"])
     assert config["EphemeralStorage"]["Size"] == int(context["ephemeral_storage"])
@@ -28,6 +29,19 @@ def check_function_settings(config: dict, context: dict, network: dict) -> None:
     assert sorted(vpc.get("SubnetIds") or []) == sorted(network["vpc_subnet_ids"].split(",") if network else [])
     assert (vpc.get("SecurityGroupIds") or []) == ([network["vpc_security_group_ids"]] if network else [])
     assert config["Handler"] == "lambda_function.lambda_handler"
+
+
+def check_architecture_switch(rehearsal: Rehearsal, deploy_command: str, architecture: str) -> None:
+    """A stage whose zappa_settings.json names another architecture: the deploy command moves the function to it
+    (Zappa's update alone would keep the old one), and it still answers."""
+    path = rehearsal.project / "zappa_settings.json"
+    settings = json.loads(path.read_text())
+    settings["production"]["architecture"] = architecture
+    path.write_text(json.dumps(settings, indent=2))
+    output = rehearsal.run(deploy_command)
+    assert f"-> {architecture}" in output, output
+    assert rehearsal.deployment.configuration()["Architectures"] == [architecture]
+    check_invoke_path(rehearsal)
 
 
 def stack_network(outputs: dict[str, str]) -> dict[str, str]:

@@ -79,7 +79,13 @@ def test_every_baked_row_and_region_is_accepted():
 
 @pytest.mark.parametrize("region", regions())
 def test_regional_gaps_agree_with_the_rules(region):
-    for change in ({"api_gateway": "function_url"}, {"cold_start": "snap_start"}, {"use_rds_proxy": True}):
+    gaps = [
+        {"api_gateway": "function_url"},
+        {"cold_start": "snap_start"},
+        {"use_rds_proxy": True},
+        {"architecture": "arm64"},
+    ]
+    for change in gaps:
         values = {"aws_region": region, "cold_start": "none", "use_vpc": True, "database": "postgresql", **change}
         values = with_vpc_ids(values)
         assert bool(validate(values)) is (conflict(values) is not None), values

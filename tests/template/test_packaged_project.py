@@ -29,7 +29,9 @@ pytestmark = pytest.mark.slow
 
 
 def representative(api_gateway: str, **wanted) -> pytest.param:
-    """The first pairwise row with this API type and these values: one Lambda package per API type."""
+    """The first pairwise row with this API type and these values: one Lambda package per API type, each for
+    x86_64, which this machine runs (test_arm64_package.py checks arm64's)."""
+    wanted["architecture"] = "x86_64"
     values = next(
         row
         for row in PAIRWISE_VALUES
@@ -59,9 +61,9 @@ def project(request, cookies_session) -> Project:
 @pytest.fixture(scope="module")
 def package(project) -> Path:
     """The production zip, built the project's own way (bytecode step + zappa package)."""
-    reuse_lambda_requirements(project.path, project.context["python_runtime"])
+    reuse_lambda_requirements(project.path, project.context)
     project.run(str(project.bin / "python"), "scripts/build_package.py", "production", timeout=900)
-    share_lambda_requirements(project.path, project.context["python_runtime"])
+    share_lambda_requirements(project.path, project.context)
     return project.path / ".zappa-build" / "production.zip"
 
 

@@ -31,7 +31,6 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import py_compile
 import shutil
 import subprocess
@@ -50,9 +49,10 @@ PROJECT_FILES = [
     "zappa_settings.json",
     "deploy",
 ]
-# Lambda's python3.12 and python3.13 runtimes run on Amazon Linux 2023, whose glibc is 2.34: wheels built for
-# it or older work (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
-LINUX_PLATFORM = "x86_64-manylinux_2_34"
+# The wheels of each "architecture" Zappa accepts: Lambda's python3.12 and python3.13 runtimes run on Amazon
+# Linux 2023, whose glibc is 2.34, so wheels built for it or older work
+# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+WHEEL_PLATFORMS = {{ wheel_platforms | tojson }}
 LAMBDA_ROOT = "/var/task"  # where Lambda unpacks the code: tracebacks show real paths
 
 
@@ -60,15 +60,29 @@ class BuildError(Exception):
     pass
 
 
-def runtime_version(stage: str) -> str:
-    """'3.13' for the stage's "runtime": "python3.13"."""
+def stage_setting(stage: str, key: str, default: str | None = None) -> str:
+    """A setting of the stage in zappa_settings.json, following "extends" as Zappa does."""
     settings = json.loads((PROJECT_DIR / "zappa_settings.json").read_text())
     if stage not in settings:
         raise BuildError(f"stage '{stage}' is not in zappa_settings.json; stages: {', '.join(settings)}")
     config = settings[stage]
-    while "runtime" not in config and "extends" in config:
+    while key not in config and "extends" in config:
         config = settings[config["extends"]]
-    return config["runtime"].removeprefix("python")
+    return config.get(key, default)
+
+
+def runtime_version(stage: str) -> str:
+    """'3.13' for the stage's "runtime": "python3.13"."""
+    return stage_setting(stage, "runtime").removeprefix("python")
+
+
+def wheel_platform(stage: str) -> str:
+    """The wheels of the stage's "architecture" (Zappa's default: x86_64)."""
+    architecture = stage_setting(stage, "architecture", "x86_64")
+    if architecture not in WHEEL_PLATFORMS:
+        known = ", ".join(WHEEL_PLATFORMS)
+        raise BuildError(f'zappa_settings.json has "architecture": "{architecture}"; Lambda has {known}')
+    return WHEEL_PLATFORMS[architecture]
 
 
 def check_interpreter(version: str) -> None:
@@ -111,8 +125,8 @@ def stage_project(source_dir: Path) -> None:
             shutil.copy2(path, source_dir / name)
 
 
-def install_requirements(site_packages: Path, version: str) -> None:
-    """uv.lock's runtime packages as Linux wheels for the runtime's Python, hash-checked.
+def install_requirements(site_packages: Path, version: str, wheels: str) -> None:
+    """uv.lock's runtime packages as ``wheels`` (uv's platform name) for the runtime's Python, hash-checked.
 
     Skipped when the folder already holds exactly these packages for this Python: the lock makes the
     result the same, and a release then only rebuilds the project's own files.
@@ -122,15 +136,16 @@ def install_requirements(site_packages: Path, version: str) -> None:
     requirements = locked_requirements(uv)
     stamp = venv_dir / ".requirements-sha256"
     languages = sorted(kept_locales())
-    wanted = hashlib.sha256(f"{requirements}\0{LINUX_PLATFORM}\0{version}\0{languages}".encode()).hexdigest()
+    wanted = hashlib.sha256(f"{requirements}\0{wheels}\0{version}\0{languages}".encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted and site_packages.is_dir():
         return
+    print(f"Installing the locked packages as {wheels} wheels for Python {version}", flush=True)
     shutil.rmtree(venv_dir, ignore_errors=True)
     site_packages.mkdir(parents=True)
     locked = venv_dir / "requirements.txt"
     locked.write_text(requirements)
     command = [uv, "pip", "install", "--quiet", "--python", sys.executable, "--target", str(site_packages)]
-    command += ["--python-platform", LINUX_PLATFORM, "--python-version", version, "--only-binary", ":all:"]
+    command += ["--python-platform", wheels, "--python-version", version, "--only-binary", ":all:"]
     command += ["--require-hashes", "--no-deps", "-r", str(locked)]
     subprocess.run(command, check=True)
     remove_other_translations(site_packages, set(languages))
@@ -198,16 +213,14 @@ def describe(package: Path) -> str:
 
 
 def build(stage: str) -> Path:
-    version = runtime_version(stage)
+    version, wheels = runtime_version(stage), wheel_platform(stage)
     check_interpreter(version)
-    if platform.machine() not in ("x86_64", "AMD64"):
-        print("Note: building on", platform.machine(), f"- {LINUX_PLATFORM} wheels are used all the same.")
     source_dir = BUILD_DIR / stage
     venv_dir = BUILD_DIR / "venv"
     site_packages = venv_dir / "lib" / f"python{version}" / "site-packages"
     output = BUILD_DIR / f"{stage}.zip"
     stage_project(source_dir)
-    install_requirements(site_packages, version)
+    install_requirements(site_packages, version, wheels)
     compile_bytecode(source_dir)
     inputs = BUILD_DIR / f"{stage}.zip.inputs"
     digest = inputs_digest(stage, source_dir, venv_dir)

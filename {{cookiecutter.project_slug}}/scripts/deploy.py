@@ -13,7 +13,8 @@ Each step prints what it does, and each is safe to repeat:
   {%- if cookiecutter.storage == "s3" %}, assets bucket{% endif %}{% if rds %},
   PostgreSQL{% endif %}{% if cookiecutter.use_rds_proxy and rds %}, RDS Proxy{% endif %}{% if new_vpc %}, a VPC{% endif %}{% if cookiecutter.use_vpc %}, VPC endpoints{% endif %};
 * build the package (scripts/build_package.py);
-* ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings;
+* ``zappa deploy`` the first time, ``zappa update`` after, with the stack's outputs in the settings (and the
+  function's architecture changed first when zappa_settings.json's changed);
 * set Lambda's JSON log format, and where failed asynchronous events go;
 {%- if cookiecutter.api_gateway == "function_url" %}
 * make the function URL public through the URL only{% if cookiecutter.cold_start in ("snap_start", "provisioned_concurrency") %}, on the alias that serves requests{% endif %};
@@ -426,10 +427,12 @@ def deploy(stage: Stage) -> None:
 {%- endif %}
     step("Building the package")
     package = build(stage.name)
+    lambda_client = session.client("lambda")
     step(f"{'Updating' if exists else 'Creating'} the function {stage.function_name}")
+    if exists:
+        match_architecture(lambda_client, stage, package)
     zappa("update" if exists else "deploy", stage.name, "--zip", str(package), "-s", str(settings_file))
     step("Setting the log format and where failed events go")
-    lambda_client = session.client("lambda")
     if use_json_logs(lambda_client, stage) and stage.serving_alias:
         # The alias's version was published before the log format changed: publish one with it.
         zappa("update", stage.name, "--zip", str(package), "-s", str(settings_file))
@@ -448,6 +451,19 @@ def deploy(stage: Stage) -> None:
     collectstatic(stage, outputs["AssetsBucket"])
 {%- endif %}
     step(f"{stage.name} is deployed. `zappa status {stage.name}` shows it; `zappa tail {stage.name}` its log.")
+
+
+def match_architecture(lambda_client, stage: Stage, package: Path) -> None:
+    """Zappa's update keeps the function's instruction set: a changed "architecture" is set here, with the
+    package built for it, before Zappa publishes that package."""
+    wanted = stage.get("architecture", "x86_64")
+    current = lambda_client.get_function_configuration(FunctionName=stage.function_name)["Architectures"]
+    if current != [wanted]:
+        print(f"    architecture {current[0]} -> {wanted}", flush=True)
+        lambda_client.update_function_code(
+            FunctionName=stage.function_name, ZipFile=package.read_bytes(), Architectures=[wanted]
+        )
+        lambda_client.get_waiter("function_updated_v2").wait(FunctionName=stage.function_name)
 
 
 def use_json_logs(lambda_client, stage: Stage) -> bool:

@@ -1,5 +1,6 @@
-"""What scripts/deploy.py says when a stack can't be deployed: CloudFormation's answers stubbed
-with botocore's Stubber, the script's own code (scripts/cloudformation.py) run against them."""
+"""What scripts/deploy.py says when a stack can't be deployed, and how it changes a function's architecture:
+CloudFormation's and Lambda's answers stubbed with botocore's Stubber, the script's own code
+(scripts/cloudformation.py, scripts/deploy.py) run against them."""
 
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.stub import Stubber
 from cloudformation import StackError, deploy_stack
+from deploy import Stage, match_architecture
 
 STACK = "my-api-production-resources"
 STACK_ID = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{STACK}/1"
@@ -65,3 +67,38 @@ def test_a_changed_stack_under_the_ci_role_stops_with_the_change_set_to_review(c
     message = str(raised.value)
     assert f"may not change the stack {STACK}" in message
     assert CHANGE_SET in message and "deploy/stack.yaml" in message
+
+
+@pytest.fixture
+def lambda_client():
+    client = boto3.client("lambda", region_name="us-east-1", config=Config(signature_version=UNSIGNED))
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+def test_a_changed_architecture_is_set_with_the_new_package(lambda_client, tmp_path):
+    """Zappa's update keeps the function's architecture; the script changes it, with the package built for it."""
+    client, stubber = lambda_client
+    stage = Stage.load("production")
+    wanted = stage.get("architecture")
+    package = tmp_path / "production.zip"
+    package.write_bytes(b"the package for the wanted architecture")
+    function = {"FunctionName": stage.function_name}
+    other = "arm64" if wanted == "x86_64" else "x86_64"
+    stubber.add_response("get_function_configuration", {"Architectures": [other]}, function)
+    update = {**function, "ZipFile": package.read_bytes(), "Architectures": [wanted]}
+    stubber.add_response("update_function_code", {"Architectures": [wanted]}, update)
+    stubber.add_response("get_function", {"Configuration": {"LastUpdateStatus": "Successful"}}, function)
+
+    match_architecture(client, stage, package)
+
+
+def test_an_unchanged_architecture_leaves_the_code_to_zappa(lambda_client, tmp_path):
+    client, stubber = lambda_client
+    stage = Stage.load("production")
+    stubber.add_response(
+        "get_function_configuration", {"Architectures": [stage.get("architecture")]}, {"FunctionName": stage.function_name}
+    )
+
+    match_architecture(client, stage, tmp_path / "never-read.zip")

@@ -30,10 +30,10 @@ set nearest the project's own.
 Cookiecutter puts this template's folder on sys.path while it loads this
 module, so option_rules/ imports as the package it is. ``cruft update`` renders
 the project's old release and the new one in one process, and Python keeps the
-modules the old one imported: option_rules modules from another folder are
-dropped before this one imports them, and this module's name is new with the
-release that moved projects to uv (the old ``local_extensions`` lacked its
-filters). A release that changes what this module offers must rename it again.
+modules the old one imported: option_rules modules imported before this one are
+dropped, and this module's name is new with the release that moved projects to
+uv (the old ``local_extensions`` lacked its filters). A release that changes
+what this module offers must rename it again.
 """
 
 from __future__ import annotations
@@ -51,15 +51,14 @@ from jinja2.ext import Extension
 from jinja2.runtime import Context
 
 
-def _forget_other_releases_rules(template_dir: Path) -> None:
-    """Drop option_rules modules an earlier release of the template imported into this process."""
-    for name, module in list(sys.modules.items()):
-        origin = getattr(module, "__file__", None)
-        if name.split(".")[0] == "option_rules" and origin and not Path(origin).is_relative_to(template_dir):
-            del sys.modules[name]
+def _forget_rules_imported_before() -> None:
+    """Drop option_rules modules imported before this module: cruft checks the old release out into the folder
+    the new one then takes, so even a module from this folder may hold an older release's code."""
+    for name in [name for name in sys.modules if name.split(".")[0] == "option_rules"]:
+        del sys.modules[name]
 
 
-_forget_other_releases_rules(Path(__file__).resolve().parent)
+_forget_rules_imported_before()
 
 from option_rules import (  # noqa: E402 - after the rules of other releases are forgotten
     CRUFT_INSTALL,

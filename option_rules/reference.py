@@ -127,7 +127,7 @@ def allowed(name: str, default: Any, labels: dict[str, str]) -> str:
 
 def _regional_gaps() -> str:
     features = ", ".join(f"{feature} (`{option}`)" for (option, _), (_, feature, _) in UNAVAILABLE_IN.items())
-    return f"Some regions lack a feature, or it is not confirmed there, and the rules refuse it: {features}"
+    return f"some regions lack a feature, or it is not confirmed there, and the rules refuse it: {features}"
 
 
 def _labels(prompt: Any) -> dict[str, str]:

@@ -10,6 +10,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.stub import Stubber
 from cloudformation import StackError, deploy_stack
+
 from deploy import Stage, match_architecture
 
 STACK = "my-api-production-resources"
@@ -98,7 +99,9 @@ def test_an_unchanged_architecture_leaves_the_code_to_zappa(lambda_client, tmp_p
     client, stubber = lambda_client
     stage = Stage.load("production")
     stubber.add_response(
-        "get_function_configuration", {"Architectures": [stage.get("architecture")]}, {"FunctionName": stage.function_name}
+        "get_function_configuration",
+        {"Architectures": [stage.get("architecture")]},
+        {"FunctionName": stage.function_name},
     )
 
     match_architecture(client, stage, tmp_path / "never-read.zip")

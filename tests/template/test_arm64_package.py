@@ -18,7 +18,7 @@ from lambda_package import build_package
 
 from support.machine_code import architecture_of
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("arm64-package")]  # one build for both tests
 
 NATIVE = {"psycopg_binary", "yaml", "rpds"}  # top-level packages of the bake's wheels with native code
 
@@ -32,7 +32,6 @@ def package(cookies_session) -> tuple[Project, Path]:
     reuse_lambda_requirements(project.path, project.context)
     build = build_package(project.path, project.context, {})
     share_lambda_requirements(project.path, project.context)
-    assert "aarch64-manylinux_2_34 wheels" in build.output or "Nothing that goes into" in build.output, build.output
     return project, build.package
 
 

@@ -42,9 +42,10 @@ def representative(api_gateway: str, **wanted) -> pytest.param:
 # Together they also cover each API framework and, twice, SnapStart's priming (with a database and without).
 # The database is one the test names in DATABASE_URL: not the stack's (use_vpc), whose login comes from RDS.
 SNAPSTART = {"cold_start": "snap_start", "ephemeral_storage": 512}
+OWN_DATABASE = {"database": "postgresql", "use_vpc": False}
 REPRESENTATIVE = [
-    representative("http_api", database="postgresql", use_vpc=False, api_framework="drf"),
-    representative("rest_api", database="postgresql", use_vpc=False, use_admin=True, storage="s3", **SNAPSTART),
+    representative("http_api", api_framework="drf", **OWN_DATABASE),
+    representative("rest_api", api_framework="none", use_admin=True, storage="s3", **OWN_DATABASE, **SNAPSTART),
     representative("function_url", database="none", use_admin=False, api_framework="ninja", **SNAPSTART),
 ]
 MAX_PACKAGE_BYTES = 15 * 2**20

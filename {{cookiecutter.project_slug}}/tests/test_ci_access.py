@@ -3,12 +3,8 @@ account has already: git's answer faked, IAM's stubbed with botocore's Stubber."
 
 import subprocess
 
-import boto3
 import ci_access
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
-from botocore.stub import Stubber
 
 from deploy import DeployError
 
@@ -54,11 +50,8 @@ def test_an_origin_that_is_no_gitlab_project_is_refused_with_what_to_do(origin, 
 
 
 @pytest.fixture
-def iam():
-    client = boto3.client("iam", region_name="us-east-1", config=Config(signature_version=UNSIGNED))
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+def iam(stubbed_aws):
+    return stubbed_aws("iam")
 
 
 def providers(*hosts: str) -> dict:

@@ -4,11 +4,7 @@ CloudFormation's and Lambda's answers stubbed with botocore's Stubber, the scrip
 
 from datetime import UTC, datetime
 
-import boto3
 import pytest
-from botocore import UNSIGNED
-from botocore.config import Config
-from botocore.stub import Stubber
 from cloudformation import StackError, deploy_stack
 
 from deploy import Stage, match_architecture
@@ -19,11 +15,8 @@ CHANGE_SET = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/deploy-1/1
 
 
 @pytest.fixture
-def cloudformation():
-    client = boto3.client("cloudformation", region_name="us-east-1", config=Config(signature_version=UNSIGNED))
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+def cloudformation(stubbed_aws):
+    return stubbed_aws("cloudformation")
 
 
 def stack_in(status: str) -> dict:
@@ -71,11 +64,8 @@ def test_a_changed_stack_under_the_ci_role_stops_with_the_change_set_to_review(c
 
 
 @pytest.fixture
-def lambda_client():
-    client = boto3.client("lambda", region_name="us-east-1", config=Config(signature_version=UNSIGNED))
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+def lambda_client(stubbed_aws):
+    return stubbed_aws("lambda")
 
 
 def test_a_changed_architecture_is_set_with_the_new_package(lambda_client, tmp_path):

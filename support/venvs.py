@@ -3,6 +3,7 @@ requirements file's."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -34,7 +35,8 @@ def uv_directory() -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     link = folder / "uv"
     if not link.exists():
-        link.symlink_to(find_uv_bin())
+        with contextlib.suppress(FileExistsError):  # another xdist worker made it first
+            link.symlink_to(find_uv_bin())
     return folder
 
 
